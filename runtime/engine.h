@@ -1,0 +1,138 @@
+// The wasm engine interface: compile a module once per process, instantiate it per worker thread,
+// call its exports, and let it call host functions. The V8 backend (runtime/v8/) is the only code
+// that sees V8 headers; everything else uses these classes.
+//
+// Public header.
+// Threading: Engine and CompiledModule are thread-safe. A WorkerEngine and every Instance it creates
+// belong to the thread that created the WorkerEngine and must only be used there, except
+// WorkerEngine::terminate(), which any thread may call.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "runtime/module_info.h"
+
+namespace wasmgate::runtime {
+
+class Instance;
+
+// One call from guest code into a host function, filled in by the engine.
+struct HostCall {
+  Instance* instance;
+  const uint64_t* args;  // one word per parameter; i32 values are zero-extended
+  uint64_t result = 0;   // the return value, if the import has one
+  // Set by trap(): the guest call unwinds and the outer Instance::call() fails with this message.
+  bool trapped = false;
+  std::string trap_message;
+
+  uint32_t u32(size_t i) const { return static_cast<uint32_t>(args[i]); }
+  uint64_t u64(size_t i) const { return args[i]; }
+  void trap(std::string message) {
+    trapped = true;
+    trap_message = std::move(message);
+  }
+};
+
+using HostFn = void (*)(HostCall& call);
+
+// A function the host offers to guest code as an import.
+struct HostFunction {
+  std::string_view module;  // "env", "wasi_snapshot_preview1", ...
+  std::string_view name;
+  FuncSig sig;
+  HostFn fn;
+};
+
+// A module compiled for this process; shared by all workers.
+class CompiledModule {
+ public:
+  virtual ~CompiledModule() = default;
+  const std::string& name() const { return name_; }
+  const ModuleInfo& info() const { return info_; }
+
+ protected:
+  CompiledModule(std::string name, ModuleInfo info) : name_(std::move(name)), info_(std::move(info)) {}
+
+ private:
+  std::string name_;
+  ModuleInfo info_;
+};
+
+// Index of an exported function inside one Instance; cheap to copy, valid for that Instance.
+struct FunctionHandle {
+  uint32_t index;
+};
+
+// One instantiation of a CompiledModule. Owned by its worker thread.
+class Instance {
+ public:
+  virtual ~Instance() = default;
+
+  // The guest's linear memory. Any call into guest code may grow (and so move or detach) it:
+  // never keep the span across Instance::call(), take it again.
+  virtual std::span<uint8_t> memory() = 0;
+
+  // The exported function `name`, if it exists and is a function.
+  virtual std::optional<FunctionHandle> function(std::string_view name) = 0;
+  virtual const FuncSig& signature(FunctionHandle f) const = 0;
+
+  // Calls an export. Arguments are raw words (i32 truncated, i64 whole). Returns the first result
+  // (zero-extended for i32), or 0 for a function without results. A trap, a termination or a
+  // HostCall::trap() fails the call with a message naming the cause ("unreachable",
+  // "memory access out of bounds", "terminated", the host's message).
+  virtual Result<uint64_t> call(FunctionHandle f, std::span<const uint64_t> args) = 0;
+  Result<uint64_t> call(FunctionHandle f, std::initializer_list<uint64_t> args) {
+    return call(f, std::span<const uint64_t>(args.begin(), args.size()));
+  }
+
+  // Host data for HostFn callbacks (the runtime stores its per-VM state here).
+  void* userData() const { return user_data_; }
+  void setUserData(void* data) { user_data_ = data; }
+
+ private:
+  void* user_data_ = nullptr;
+};
+
+// A per-thread engine (one V8 isolate). Create one per worker thread.
+class WorkerEngine {
+ public:
+  virtual ~WorkerEngine() = default;
+
+  // Instantiates without recompiling. `imports` lines up with module.info().imports; each entry
+  // is the host function to bind (the caller checks names and signatures first and reports any
+  // missing import by name). Runs no start function: the runtime calls _initialize/_start itself.
+  virtual Result<std::unique_ptr<Instance>> instantiate(const CompiledModule& module,
+                                                        std::span<const HostFunction* const> imports) = 0;
+
+  // Stops guest code running on this worker, if any (any thread may call it). The interrupted
+  // call fails with "terminated"; a later call is not affected.
+  virtual void terminate() = 0;
+};
+
+struct EngineOptions {
+  // Upper bound of each instance's linear memory, in 64 KiB pages (default 1 GiB, as Envoy).
+  uint32_t max_memory_pages = 16384;
+};
+
+// The process-wide engine.
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  // Validates and compiles `bytes`. `name` (usually the plugin name or file) appears in errors.
+  virtual Result<std::shared_ptr<const CompiledModule>> compile(std::span<const uint8_t> bytes,
+                                                               std::string name) = 0;
+  virtual std::unique_ptr<WorkerEngine> newWorker() = 0;
+};
+
+// The V8 engine of this process. The first call initialises V8 with `options`; later calls return
+// the same engine and ignore `options` (V8 cannot be initialised twice in a process).
+Engine& v8Engine(const EngineOptions& options = {});
+
+}  // namespace wasmgate::runtime

@@ -1,0 +1,57 @@
+// Default answers of the host interfaces: Unimplemented, so a host overrides only what it serves.
+#include <cstdio>
+
+#include "runtime/host.h"
+
+namespace wasmgate::runtime {
+
+Status HeaderMapHost::getHeader(abi::MapType, std::string_view, std::string*) { return Status::Unimplemented; }
+Status HeaderMapHost::addHeader(abi::MapType, std::string_view, std::string_view) { return Status::Unimplemented; }
+Status HeaderMapHost::replaceHeader(abi::MapType, std::string_view, std::string_view) { return Status::Unimplemented; }
+Status HeaderMapHost::removeHeader(abi::MapType, std::string_view) { return Status::Unimplemented; }
+Status HeaderMapHost::getHeaders(abi::MapType, Pairs*) { return Status::Unimplemented; }
+Status HeaderMapHost::setHeaders(abi::MapType, const Pairs&) { return Status::Unimplemented; }
+Status HeaderMapHost::getHeaderMapSize(abi::MapType, uint32_t*) { return Status::Unimplemented; }
+
+Status BufferHost::getBuffer(abi::BufferType, uint64_t, uint64_t, std::string*) { return Status::Unimplemented; }
+Status BufferHost::setBuffer(abi::BufferType, uint64_t, uint64_t, std::string_view) { return Status::Unimplemented; }
+Status BufferHost::getBufferStatus(abi::BufferType, uint64_t*, uint32_t*) { return Status::Unimplemented; }
+
+Status PropertyHost::getProperty(std::string_view, std::string*) { return Status::Unimplemented; }
+Status PropertyHost::setProperty(std::string_view, std::string_view) { return Status::Unimplemented; }
+
+Status StreamControlHost::continueStream(abi::StreamType) { return Status::Unimplemented; }
+Status StreamControlHost::closeStream(abi::StreamType) { return Status::Unimplemented; }
+Status StreamControlHost::sendLocalResponse(const LocalResponse&) { return Status::Unimplemented; }
+Status StreamControlHost::injectEncodedData(std::string_view, bool) { return Status::Unimplemented; }
+Status StreamControlHost::setUpstreamOverrideHost(std::string_view) { return Status::Unimplemented; }
+Status StreamControlHost::getUpstreamHosts(Pairs*) { return Status::Unimplemented; }
+
+void LogHost::log(abi::LogLevel level, std::string_view plugin, std::string_view message) {
+  std::fprintf(stderr, "[%u] [%.*s] %.*s\n", static_cast<unsigned>(level), static_cast<int>(plugin.size()),
+               plugin.data(), static_cast<int>(message.size()), message.data());
+}
+abi::LogLevel LogHost::logLevel() { return abi::LogLevel::Info; }
+
+Status HttpCallHost::dispatch(uint32_t, uint32_t, const HttpCallRequest&) { return Status::Unimplemented; }
+
+Status RedisHost::init(std::string_view, std::string_view, std::string_view, uint32_t) { return Status::Unimplemented; }
+Status RedisHost::call(uint32_t, uint32_t, std::string_view, std::string_view) { return Status::Unimplemented; }
+
+Status TimerHost::setTickPeriod(uint32_t, uint32_t) { return Status::Unimplemented; }
+
+Status SharedDataHost::get(std::string_view, std::string_view, std::string*, uint32_t*) { return Status::Unimplemented; }
+Status SharedDataHost::set(std::string_view, std::string_view, std::string_view, uint32_t) { return Status::Unimplemented; }
+Status SharedDataHost::registerQueue(std::string_view, std::string_view, uint32_t, uint32_t*) { return Status::Unimplemented; }
+Status SharedDataHost::resolveQueue(std::string_view, std::string_view, uint32_t*) { return Status::Unimplemented; }
+Status SharedDataHost::enqueue(uint32_t, std::string_view) { return Status::Unimplemented; }
+Status SharedDataHost::dequeue(uint32_t, std::string*) { return Status::Unimplemented; }
+
+Status MetricsHost::define(abi::MetricType, std::string_view, uint32_t*) { return Status::Unimplemented; }
+Status MetricsHost::increment(uint32_t, int64_t) { return Status::Unimplemented; }
+Status MetricsHost::record(uint32_t, uint64_t) { return Status::Unimplemented; }
+Status MetricsHost::get(uint32_t, uint64_t*) { return Status::Unimplemented; }
+
+Status ForeignFunctionHost::call(std::string_view, std::string_view, std::string*) { return Status::Unimplemented; }
+
+}  // namespace wasmgate::runtime

@@ -1,0 +1,99 @@
+// A proxy-wasm VM: one instance of a plugin module on one worker, with its root contexts (one per
+// plugin configuration) and stream contexts (one per HTTP stream), driven the way Envoy's wasm
+// host drives it.
+//
+// Public header. Thread affinity: a WasmVm belongs to the thread of its WorkerEngine.
+//
+// Lifecycle: create() instantiates and runs _initialize (reactor) or _start (command).
+// startPlugin() creates a root context and runs proxy_on_context_create, proxy_on_vm_start and
+// proxy_on_configure. createStream() + on*() run a stream; finishStream() runs proxy_on_log,
+// proxy_on_done and proxy_on_delete. A configuration change is a new startPlugin(); the old root
+// is retired with retirePlugin().
+//
+// Failure: a trap, proc_exit, termination or a failed start marks the VM failed (failed() and
+// failure() say why, naming the plugin); every later call fails at once. The owner builds a
+// fresh WasmVm from the same CompiledModule to recover.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <wasmgate/abi.h>
+
+#include "common/result.h"
+#include "runtime/engine.h"
+#include "runtime/host.h"
+
+namespace wasmgate::runtime {
+
+struct VmConfig {
+  std::string name;              // plugin name, used in every error and log line
+  std::string vm_id;             // shared-data and queue namespace ("" under Higress)
+  std::string vm_configuration;  // buffer 6 during proxy_on_vm_start
+  std::vector<std::pair<std::string, std::string>> env;  // WASI environ
+  VmServices services;
+};
+
+struct PluginConfig {
+  std::string name;           // plugin_name property
+  std::string root_id;        // plugin_root_id property
+  std::string configuration;  // buffer 7 during proxy_on_configure (JSON for Higress plugins)
+};
+
+struct HttpCallResponse {
+  Pairs headers;   // includes :status; empty when the call failed (no connection, reset)
+  std::string body;
+  Pairs trailers;
+};
+
+class VmState;  // runtime-internal state behind the host functions
+
+class WasmVm {
+ public:
+  static Result<std::unique_ptr<WasmVm>> create(WorkerEngine& engine,
+                                                std::shared_ptr<const CompiledModule> module,
+                                                VmConfig config);
+  ~WasmVm();
+
+  const std::string& name() const;
+  abi::AbiVersion abiVersion() const;
+  bool failed() const;
+  const std::string& failure() const;  // "plugin 'x': trap in proxy_on_request_headers: unreachable"
+
+  // Root contexts. startPlugin returns the root context id, or why the plugin refused to start
+  // (proxy_on_configure returned false, or it trapped).
+  Result<uint32_t> startPlugin(const PluginConfig& plugin);
+  // proxy_on_done, then proxy_on_delete (after proxy_done, if on_done answered false).
+  void retirePlugin(uint32_t root_id);
+
+  // Stream contexts; ids come from the VM's one counter. `host` must outlive the stream.
+  Result<uint32_t> createStream(uint32_t root_id, const StreamHost& host);
+  Result<abi::HeaderAction> onRequestHeaders(uint32_t stream_id, uint32_t num_headers, bool end_of_stream);
+  Result<abi::DataAction> onRequestBody(uint32_t stream_id, uint32_t body_size, bool end_of_stream);
+  Result<abi::TrailerAction> onRequestTrailers(uint32_t stream_id, uint32_t num_trailers);
+  Result<abi::HeaderAction> onResponseHeaders(uint32_t stream_id, uint32_t num_headers, bool end_of_stream);
+  Result<abi::DataAction> onResponseBody(uint32_t stream_id, uint32_t body_size, bool end_of_stream);
+  Result<abi::TrailerAction> onResponseTrailers(uint32_t stream_id, uint32_t num_trailers);
+  // proxy_on_log, proxy_on_done, proxy_on_delete.
+  Status finishStream(uint32_t stream_id);
+
+  // Deliveries of asynchronous work to the root context that started it.
+  Status onHttpCallResponse(uint32_t root_id, uint32_t token, const HttpCallResponse& response);
+  Status onRedisCallResponse(uint32_t root_id, uint32_t token, abi::RedisStatus status, std::string_view reply);
+  Status onTick(uint32_t root_id);
+  Status onQueueReady(uint32_t root_id, uint32_t queue_id);
+
+  // Linear memory size in bytes (the plugin_vm_memory property).
+  uint64_t memoryBytes();
+
+  VmState& state() { return *state_; }
+
+ private:
+  explicit WasmVm(std::unique_ptr<VmState> state);
+  std::unique_ptr<VmState> state_;
+};
+
+}  // namespace wasmgate::runtime
