@@ -26,7 +26,7 @@ class Instance;
 // One call from guest code into a host function, filled in by the engine.
 struct HostCall {
   Instance* instance;
-  const uint64_t* args;  // one word per parameter; i32 values are zero-extended
+  const uint64_t* args;  // one word per parameter; i32 values are zero-extended, f32/f64 as bits
   uint64_t result = 0;   // the return value, if the import has one
   // Set by trap(): the guest call unwinds and the outer Instance::call() fails with this message.
   bool trapped = false;

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -51,6 +52,9 @@ struct HttpCallResponse {
 
 class VmState;  // runtime-internal state behind the host functions
 
+// Note: inside wasmgate::runtime, plain `Status` is abi::Status (host.h); the VM's own results are
+// wasmgate::Status (Result<void>), which carries the error message.
+
 class WasmVm {
  public:
   static Result<std::unique_ptr<WasmVm>> create(WorkerEngine& engine,
@@ -78,13 +82,15 @@ class WasmVm {
   Result<abi::DataAction> onResponseBody(uint32_t stream_id, uint32_t body_size, bool end_of_stream);
   Result<abi::TrailerAction> onResponseTrailers(uint32_t stream_id, uint32_t num_trailers);
   // proxy_on_log, proxy_on_done, proxy_on_delete.
-  Status finishStream(uint32_t stream_id);
+  wasmgate::Status finishStream(uint32_t stream_id);
 
   // Deliveries of asynchronous work to the root context that started it.
-  Status onHttpCallResponse(uint32_t root_id, uint32_t token, const HttpCallResponse& response);
-  Status onRedisCallResponse(uint32_t root_id, uint32_t token, abi::RedisStatus status, std::string_view reply);
-  Status onTick(uint32_t root_id);
-  Status onQueueReady(uint32_t root_id, uint32_t queue_id);
+  wasmgate::Status onHttpCallResponse(uint32_t root_id, uint32_t token, const HttpCallResponse& response);
+  wasmgate::Status onRedisCallResponse(uint32_t root_id, uint32_t token, abi::RedisStatus status, std::string_view reply);
+  wasmgate::Status onTick(uint32_t root_id);
+  wasmgate::Status onQueueReady(uint32_t root_id, uint32_t queue_id);
+  // proxy_on_foreign_function(root, function_id, size) with `arguments` readable as buffer 8.
+  wasmgate::Status onForeignFunction(uint32_t root_id, uint32_t function_id, std::string_view arguments);
 
   // Linear memory size in bytes (the plugin_vm_memory property).
   uint64_t memoryBytes();

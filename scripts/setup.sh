@@ -19,6 +19,7 @@ packages=(
   # plugin (wasm32-wasi) build
   clang-$LLVM lld-$LLVM llvm-$LLVM
   libc++-$LLVM-dev-wasm32 libc++abi-$LLVM-dev-wasm32 libclang-rt-$LLVM-dev-wasm32 wasi-libc
+  libclang-rt-$LLVM-dev  # -fsanitize=fuzzer for -DWASMGATE_FUZZ=ON
   binaryen wabt
   # runtime dependencies of libnode.so.108 (needed when it is unpacked rather than installed)
   libuv1 libc-ares2 libnghttp2-14 libbrotli1 libicu72 libssl3 zlib1g

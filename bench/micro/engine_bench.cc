@@ -1,0 +1,127 @@
+// Costs of the engine layer (runtime/engine.h on V8): a call from host into guest, a call from
+// guest into host, a new instance in an existing worker, a new worker with an instance, and a
+// memory() view. Module: tests/wat/engine_bench.wat. Set WASMGATE_BENCH_MODULE=<file.wasm> to
+// also time instantiating that module (every import bound to a no-op host function).
+// Figures and the command line are recorded in docs/performance.md.
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "runtime/engine.h"
+
+namespace wasmgate::runtime {
+namespace {
+
+std::vector<uint8_t> readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+const HostFunction kHostNoop{"env", "host_noop", {{ValType::I32}, {ValType::I32}},
+                             [](HostCall& call) { call.result = call.u32(0) & 1; }};
+const HostFunction* const kImports[] = {&kHostNoop};
+
+std::shared_ptr<const CompiledModule> benchModule() {
+  static std::shared_ptr<const CompiledModule> module = [] {
+    auto compiled = v8Engine().compile(readFile(std::string(WASMGATE_WAT_DIR) + "/engine_bench.wasm"), "engine_bench");
+    if (!compiled.ok()) {
+      std::fprintf(stderr, "%s\n", compiled.message().c_str());
+      std::abort();
+    }
+    return compiled.value();
+  }();
+  return module;
+}
+
+std::unique_ptr<Instance> mustInstantiate(WorkerEngine& worker, const CompiledModule& module,
+                                          std::span<const HostFunction* const> imports) {
+  auto instance = worker.instantiate(module, imports);
+  if (!instance.ok()) {
+    std::fprintf(stderr, "%s\n", instance.message().c_str());
+    std::abort();
+  }
+  return std::move(instance).value();
+}
+
+void BM_HostToGuestCall(benchmark::State& state) {
+  auto worker = v8Engine().newWorker();
+  auto instance = mustInstantiate(*worker, *benchModule(), kImports);
+  const FunctionHandle noop = *instance->function("noop");
+  uint64_t arg = 0;
+  for (auto _ : state) {
+    Result<uint64_t> r = instance->call(noop, {arg});
+    arg = r.value();
+  }
+  benchmark::DoNotOptimize(arg);
+}
+BENCHMARK(BM_HostToGuestCall);
+
+// One iteration is one guest loop making kCalls imports; "per_call" is the cost of one.
+void BM_GuestToHostCall(benchmark::State& state) {
+  constexpr uint64_t kCalls = 1000;
+  auto worker = v8Engine().newWorker();
+  auto instance = mustInstantiate(*worker, *benchModule(), kImports);
+  const FunctionHandle loop = *instance->function("call_host");
+  for (auto _ : state) benchmark::DoNotOptimize(instance->call(loop, {kCalls}).value());
+  state.counters["per_call"] =
+      benchmark::Counter(kCalls, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_GuestToHostCall);
+
+void BM_MemoryView(benchmark::State& state) {
+  auto worker = v8Engine().newWorker();
+  auto instance = mustInstantiate(*worker, *benchModule(), kImports);
+  for (auto _ : state) benchmark::DoNotOptimize(instance->memory().data());
+}
+BENCHMARK(BM_MemoryView);
+
+void BM_NewInstanceInExistingWorker(benchmark::State& state) {
+  auto worker = v8Engine().newWorker();
+  auto module = benchModule();
+  for (auto _ : state) benchmark::DoNotOptimize(mustInstantiate(*worker, *module, kImports));
+}
+BENCHMARK(BM_NewInstanceInExistingWorker)->Unit(benchmark::kMicrosecond);
+
+void BM_NewWorkerAndInstance(benchmark::State& state) {
+  auto module = benchModule();
+  for (auto _ : state) {
+    auto worker = v8Engine().newWorker();
+    benchmark::DoNotOptimize(mustInstantiate(*worker, *module, kImports));
+  }
+}
+BENCHMARK(BM_NewWorkerAndInstance)->Unit(benchmark::kMicrosecond);
+
+// WASMGATE_BENCH_MODULE: a real plugin, its imports bound to a host function doing nothing.
+void BM_NewInstanceOfGivenModule(benchmark::State& state) {
+  const char* path = std::getenv("WASMGATE_BENCH_MODULE");
+  auto compiled = v8Engine().compile(readFile(path), path);
+  if (!compiled.ok()) return state.SkipWithError(compiled.message().c_str());
+  const CompiledModule& module = *compiled.value();
+  std::vector<HostFunction> stubs;
+  for (const ImportInfo& imp : module.info().imports) {
+    stubs.push_back({imp.module, imp.name, imp.sig, [](HostCall&) {}});
+  }
+  std::vector<const HostFunction*> imports;
+  for (const HostFunction& stub : stubs) imports.push_back(&stub);
+  auto worker = v8Engine().newWorker();
+  if (auto first = worker->instantiate(module, imports); !first.ok()) return state.SkipWithError(first.message().c_str());
+  for (auto _ : state) benchmark::DoNotOptimize(mustInstantiate(*worker, module, imports));
+}
+
+}  // namespace
+}  // namespace wasmgate::runtime
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (std::getenv("WASMGATE_BENCH_MODULE") != nullptr) {
+    benchmark::RegisterBenchmark("BM_NewInstanceOfGivenModule", wasmgate::runtime::BM_NewInstanceOfGivenModule)
+        ->Unit(benchmark::kMicrosecond);
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

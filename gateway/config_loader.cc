@@ -1,0 +1,200 @@
+#include "gateway/config_loader.h"
+
+#include <charconv>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <arpa/inet.h>
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include "gateway/config_yaml.h"
+#include "gateway/http/message.h"
+
+namespace wasmgate::gateway {
+
+namespace {
+
+const char kDemoConfig[] =
+#include "demo_config.inc"
+    ;
+
+}  // namespace
+
+std::string_view builtinDemoConfig() { return kDemoConfig; }
+
+Result<uint64_t> parseDuration(std::string_view text) {
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end == text.data()) return makeError("invalid duration '" + std::string(text) + "'");
+  std::string_view unit(end, text.data() + text.size() - end);
+  if (unit == "ms") return value;
+  if (unit == "s") return value * 1000;
+  if (unit == "m") return value * 60 * 1000;
+  if (unit == "h") return value * 3600 * 1000;
+  return makeError("invalid duration '" + std::string(text) + "': use ms, s, m or h");
+}
+
+Result<SocketAddress> parseSocketAddress(std::string_view text, uint16_t default_port) {
+  SocketAddress a;
+  std::string_view port_text;
+  if (!text.empty() && text.front() == '[') {
+    size_t close = text.find(']');
+    if (close == std::string_view::npos) return makeError("unterminated '[' in '" + std::string(text) + "'");
+    a.host = std::string(text.substr(1, close - 1));
+    std::string_view rest = text.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return makeError("expected ':' after ']' in '" + std::string(text) + "'");
+      port_text = rest.substr(1);
+    }
+  } else {
+    size_t colon = text.rfind(':');
+    if (colon != std::string_view::npos && text.find(':') == colon) {
+      a.host = std::string(text.substr(0, colon));
+      port_text = text.substr(colon + 1);
+    } else {
+      a.host = std::string(text);  // no port, or a bare IPv6 address
+    }
+  }
+  if (a.host.empty()) return makeError("missing host in '" + std::string(text) + "'");
+  if (port_text.empty()) {
+    if (default_port == 0) return makeError("missing port in '" + std::string(text) + "'");
+    a.port = default_port;
+    return a;
+  }
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 || port > 65535) {
+    return makeError("invalid port in '" + std::string(text) + "'");
+  }
+  a.port = static_cast<uint16_t>(port);
+  return a;
+}
+
+Result<GatewayConfig> parseConfig(std::string_view text, std::string source) {
+  Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp reports syntax errors by exception; they stop here and become a value.
+    return makeError(source + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                     ": invalid YAML: " + e.msg);
+  }
+  std::vector<std::string> errors;
+  GatewayConfig config;
+  config.source = source;
+  try {
+    readGatewayConfig(root, config, errors);
+  } catch (const YAML::Exception& e) {
+    errors.push_back(std::string("invalid YAML structure: ") + e.msg);
+  }
+  if (!errors.empty()) {
+    std::string message;
+    for (const auto& e : errors) {
+      if (!message.empty()) message += "\n";
+      message += source + ": " + e;
+    }
+    return makeError(message);
+  }
+  return config;
+}
+
+Result<GatewayConfig> loadConfigFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return makeError(path + ": cannot open the configuration file");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string name = path.substr(path.find_last_of('/') + 1);
+  return parseConfig(text.str(), name);
+}
+
+std::string SocketAddress::str() const {
+  if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
+  return host + ":" + std::to_string(port);
+}
+
+const ServiceConfig* GatewayConfig::findService(const std::string& name) const {
+  for (const auto& s : services) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+std::string toLowerAscii(std::string_view s) { return toLower(s); }
+
+Result<std::shared_ptr<const std::regex>> compileRegex(const std::string& pattern) {
+  try {
+    return std::shared_ptr<const std::regex>(std::make_shared<std::regex>(pattern, std::regex::ECMAScript));
+  } catch (const std::regex_error& e) {
+    // std::regex reports bad patterns only by exception; it ends here as a value.
+    return makeError("invalid regular expression '" + pattern + "': " + e.what());
+  }
+}
+
+ServiceName parseServiceName(const std::string& name) {
+  // Higress/Istio cluster names: outbound|PORT|SUBSET|HOST, HOST ending in .static or .dns.
+  ServiceName out;
+  if (name.rfind("outbound|", 0) != 0) return out;
+  size_t p1 = name.find('|');
+  size_t p2 = name.find('|', p1 + 1);
+  size_t p3 = p2 == std::string::npos ? p2 : name.find('|', p2 + 1);
+  if (p3 == std::string::npos) return out;
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(name.data() + p1 + 1, name.data() + p2, port);
+  if (ec != std::errc() || end != name.data() + p2 || port > 65535) return out;
+  out.port = static_cast<uint16_t>(port);
+  std::string host = name.substr(p3 + 1);
+  auto endsWith = [&](std::string_view suffix) {
+    return host.size() > suffix.size() && host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (endsWith(".dns")) {
+    out.is_dns = true;
+    host.resize(host.size() - 4);
+  } else if (endsWith(".static")) {
+    host.resize(host.size() - 7);
+  }
+  out.host = host;
+  return out;
+}
+
+bool isNumericAddress(const std::string& host) {
+  in6_addr buf;
+  return inet_pton(AF_INET, host.c_str(), &buf) == 1 || inet_pton(AF_INET6, host.c_str(), &buf) == 1;
+}
+
+static nlohmann::json yamlToJsonValue(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Sequence: {
+      nlohmann::json a = nlohmann::json::array();
+      for (const auto& item : n) a.push_back(yamlToJsonValue(item));
+      return a;
+    }
+    case YAML::NodeType::Map: {
+      nlohmann::json o = nlohmann::json::object();
+      for (const auto& kv : n) o[kv.first.Scalar()] = yamlToJsonValue(kv.second);
+      return o;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string& s = n.Scalar();
+      if (n.Tag() == "!") return s;  // quoted: always a string
+      if (s == "true" || s == "True") return true;
+      if (s == "false" || s == "False") return false;
+      if (s == "null" || s == "~") return nullptr;
+      int64_t i = 0;
+      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
+      if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) return i;
+      double d = 0;
+      auto [dend, dec] = std::from_chars(s.data(), s.data() + s.size(), d);
+      if (dec == std::errc() && dend == s.data() + s.size() && !s.empty()) return d;
+      return s;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+std::string yamlToJson(const YAML::Node& node) { return yamlToJsonValue(node).dump(); }
+
+}  // namespace wasmgate::gateway

@@ -1,0 +1,123 @@
+#include "gateway/filter_chain.h"
+
+namespace wasmgate::gateway {
+
+FilterChain::FilterChain(std::vector<std::unique_ptr<StreamFilter>> filters, EncodeSink& sink)
+    : filters_(std::move(filters)), sink_(sink) {
+  encode_.decode = false;
+}
+
+HeadersStatus FilterChain::callHeaders(Direction& d, size_t pos) {
+  StreamFilter& f = at(d, pos);
+  return d.decode ? f.decodeHeaders(*request_, d.headers_end) : f.encodeHeaders(response_, d.headers_end);
+}
+
+DataStatus FilterChain::callData(Direction& d, size_t pos) {
+  StreamFilter& f = at(d, pos);
+  return d.decode ? f.decodeData(d.held, d.end_seen) : f.encodeData(d.held, d.end_seen);
+}
+
+void FilterChain::iterate(Direction& d, size_t pos, bool headers_here, bool data_here) {
+  for (; pos < filters_.size(); ++pos) {
+    if (headers_here) {
+      HeadersStatus hs = callHeaders(d, pos);
+      if (d.stopped_forever) return;
+      if (hs == HeadersStatus::StopIteration) {
+        d.stopped_at = pos;
+        d.headers_held = true;
+        if (!data_here) return;
+        // Body that already arrived goes to the filter holding the headers (as in Envoy); its
+        // Continue releases both.
+        DataStatus ds = callData(d, pos);
+        if (d.stopped_forever) return;
+        if (ds == DataStatus::StopIterationNoBuffer) d.held.clear();
+        if (ds != DataStatus::Continue) return;
+        d.stopped_at = kNone;
+        d.headers_held = false;
+        continue;
+      }
+    }
+    if (data_here) {
+      DataStatus ds = callData(d, pos);
+      if (d.stopped_forever) return;
+      if (ds == DataStatus::StopIterationAndBuffer) {
+        d.stopped_at = pos;
+        return;
+      }
+      if (ds == DataStatus::StopIterationNoBuffer) {
+        d.held.clear();
+        return;
+      }
+    }
+  }
+  if (d.decode) {
+    d.held.clear();  // the router (last filter) has taken the data
+    return;
+  }
+  if (headers_here) sink_.sinkHeaders(response_, d.headers_end);
+  if (d.stopped_forever) return;
+  if (data_here) {
+    std::string data = std::move(d.held);
+    d.held.clear();
+    sink_.sinkData(data, d.end_seen);
+  }
+}
+
+void FilterChain::resume(Direction& d) {
+  if (d.stopped_at == kNone || d.stopped_forever) return;
+  size_t pos = d.stopped_at;
+  bool headers_here = d.headers_held;
+  d.stopped_at = kNone;
+  d.headers_held = false;
+  bool data_here = !d.held.empty() || (d.end_seen && !d.headers_end);
+  iterate(d, pos + 1, headers_here, data_here);
+}
+
+void FilterChain::onData(Direction& d, std::string_view data, bool end_stream) {
+  if (d.stopped_forever) return;
+  d.end_seen = d.end_seen || end_stream;
+  d.held.append(data);
+  if (d.stopped_at == kNone) {
+    iterate(d, 0, false, true);
+    return;
+  }
+  // Stopped: the holding filter sees everything buffered so far.
+  size_t pos = d.stopped_at;
+  DataStatus ds = callData(d, pos);
+  if (d.stopped_forever) return;
+  if (ds == DataStatus::StopIterationNoBuffer) d.held.clear();
+  if (ds == DataStatus::Continue) {
+    bool headers_here = d.headers_held;
+    d.stopped_at = kNone;
+    d.headers_held = false;
+    iterate(d, pos + 1, headers_here, true);
+  }
+}
+
+void FilterChain::decodeHeaders(RequestHead& head, bool end_stream) {
+  request_ = &head;
+  decode_.headers_end = end_stream;
+  decode_.end_seen = end_stream;
+  iterate(decode_, 0, true, false);
+}
+
+void FilterChain::decodeData(std::string_view data, bool end_stream) { onData(decode_, data, end_stream); }
+void FilterChain::continueDecoding() { resume(decode_); }
+
+void FilterChain::encodeHeaders(ResponseHead&& head, bool end_stream) {
+  if (encode_.stopped_forever || encode_started_) return;
+  encode_started_ = true;
+  response_ = std::move(head);
+  encode_.headers_end = end_stream;
+  encode_.end_seen = end_stream;
+  iterate(encode_, 0, true, false);
+}
+
+void FilterChain::encodeData(std::string_view data, bool end_stream) { onData(encode_, data, end_stream); }
+void FilterChain::continueEncoding() { resume(encode_); }
+
+void FilterChain::onStreamComplete() {
+  for (auto& f : filters_) f->onStreamComplete();
+}
+
+}  // namespace wasmgate::gateway

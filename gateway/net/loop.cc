@@ -1,0 +1,145 @@
+#include "gateway/net/loop.h"
+
+#include <arpa/inet.h>
+
+namespace wasmgate::gateway {
+
+namespace {
+constexpr size_t kReadBufferSize = 64 * 1024;
+}
+
+Dispatcher::Dispatcher(uv_loop_t* loop)
+    : loop_(loop), check_(new uv_check_t), read_buffer_(new char[kReadBufferSize]) {
+  uv_check_init(loop_, check_);
+  check_->data = this;
+}
+
+Dispatcher::~Dispatcher() { to_delete_.clear(); }
+
+void Dispatcher::deferDelete(std::unique_ptr<Deletable> object) {
+  to_delete_.push_back(std::move(object));
+  if (!uv_is_active(reinterpret_cast<uv_handle_t*>(check_))) uv_check_start(check_, &Dispatcher::onCheck);
+}
+
+void Dispatcher::onCheck(uv_check_t* handle) {
+  auto* self = static_cast<Dispatcher*>(handle->data);
+  // Deleting may defer more deletions; loop until none are left.
+  while (!self->to_delete_.empty()) {
+    std::vector<std::unique_ptr<Deletable>> batch;
+    batch.swap(self->to_delete_);
+    batch.clear();
+  }
+  uv_check_stop(handle);
+}
+
+uv_buf_t Dispatcher::readBuffer() { return uv_buf_init(read_buffer_.get(), kReadBufferSize); }
+
+void Dispatcher::close() {
+  to_delete_.clear();
+  if (check_) {
+    uv_close(reinterpret_cast<uv_handle_t*>(check_), [](uv_handle_t* h) { delete reinterpret_cast<uv_check_t*>(h); });
+    check_ = nullptr;
+  }
+}
+
+struct Timer::Handle {
+  uv_timer_t timer;
+  std::function<void()> callback;
+};
+
+Timer::Timer(uv_loop_t* loop, std::function<void()> callback) : handle_(new Handle) {
+  uv_timer_init(loop, &handle_->timer);
+  handle_->timer.data = handle_;
+  handle_->callback = std::move(callback);
+}
+
+Timer::~Timer() {
+  uv_timer_stop(&handle_->timer);
+  handle_->callback = nullptr;
+  uv_close(reinterpret_cast<uv_handle_t*>(&handle_->timer),
+           [](uv_handle_t* h) { delete static_cast<Handle*>(h->data); });
+}
+
+void Timer::start(uint64_t timeout_ms, uint64_t repeat_ms) {
+  uv_timer_start(&handle_->timer, [](uv_timer_t* t) {
+    auto* h = static_cast<Handle*>(t->data);
+    if (h->callback) {
+      auto callback = h->callback;  // the callback may destroy the Timer
+      callback();
+    }
+  }, timeout_ms, repeat_ms);
+}
+
+void Timer::stop() { uv_timer_stop(&handle_->timer); }
+bool Timer::active() const { return uv_is_active(reinterpret_cast<const uv_handle_t*>(&handle_->timer)); }
+
+TcpWriter::TcpWriter(uv_stream_t* stream, std::function<void(int)> on_error, std::function<void()> on_drained)
+    : stream_(stream), on_error_(std::move(on_error)), on_drained_(std::move(on_drained)) {
+  req_.data = this;
+}
+
+void TcpWriter::flush() {
+  if (writing_ || out_.empty()) return;
+  uv_buf_t buf = uv_buf_init(out_.data(), static_cast<unsigned>(out_.size()));
+  int n = uv_try_write(stream_, &buf, 1);
+  if (n == static_cast<int>(out_.size())) {
+    out_.clear();
+    if (on_drained_) on_drained_();
+    return;
+  }
+  if (n < 0 && n != UV_EAGAIN) {
+    out_.clear();
+    if (on_error_) on_error_(n);
+    return;
+  }
+  size_t written = n > 0 ? static_cast<size_t>(n) : 0;
+  inflight_.assign(out_, written, std::string::npos);
+  out_.clear();
+  buf = uv_buf_init(inflight_.data(), static_cast<unsigned>(inflight_.size()));
+  writing_ = true;
+  int rc = uv_write(&req_, stream_, &buf, 1, &TcpWriter::onWrite);
+  if (rc != 0) {
+    writing_ = false;
+    inflight_.clear();
+    if (on_error_) on_error_(rc);
+  }
+}
+
+void TcpWriter::onWrite(uv_write_t* req, int status) {
+  auto* self = static_cast<TcpWriter*>(req->data);
+  self->writing_ = false;
+  self->inflight_.clear();
+  if (status < 0) {
+    self->out_.clear();
+    if (status != UV_ECANCELED && self->on_error_) self->on_error_(status);
+    return;
+  }
+  if (!self->out_.empty()) {
+    self->flush();
+  } else if (self->on_drained_) {
+    self->on_drained_();
+  }
+}
+
+std::string formatAddress(const sockaddr* addr) {
+  char ip[INET6_ADDRSTRLEN] = {0};
+  if (addr->sa_family == AF_INET) {
+    auto* in = reinterpret_cast<const sockaddr_in*>(addr);
+    uv_ip4_name(in, ip, sizeof ip);
+    return std::string(ip) + ":" + std::to_string(ntohs(in->sin_port));
+  }
+  if (addr->sa_family == AF_INET6) {
+    auto* in6 = reinterpret_cast<const sockaddr_in6*>(addr);
+    uv_ip6_name(in6, ip, sizeof ip);
+    std::string out;
+    out.reserve(64);
+    out.push_back('[');
+    out.append(ip);
+    out.append("]:");
+    out.append(std::to_string(ntohs(in6->sin6_port)));
+    return out;
+  }
+  return "unknown";
+}
+
+}  // namespace wasmgate::gateway

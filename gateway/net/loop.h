@@ -1,0 +1,94 @@
+// Small libuv helpers every gateway object uses: a one-shot/repeating Timer whose handle outlives
+// it safely, a Dispatcher (one per worker loop) with deferred deletion and a shared read buffer,
+// and TcpWriter, which batches a connection's output and writes it with as few syscalls as
+// possible (uv_try_write first, one uv_write for the rest).
+//
+// Internal header (gateway/). Thread affinity: everything here belongs to one loop's thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <uv.h>
+
+namespace wasmgate::gateway {
+
+// Anything whose destruction must wait until the current callback has unwound.
+class Deletable {
+ public:
+  virtual ~Deletable() = default;
+};
+
+class Dispatcher {
+ public:
+  explicit Dispatcher(uv_loop_t* loop);
+  ~Dispatcher();
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  uv_loop_t* loop() const { return loop_; }
+  // Destroys `object` after the current loop iteration's callbacks (never inside them).
+  void deferDelete(std::unique_ptr<Deletable> object);
+  // A read buffer shared by every connection of this loop: reads are handled synchronously.
+  uv_buf_t readBuffer();
+  uint64_t nowMs() const { return uv_now(loop_); }
+  // Closes the internal handles; call before the loop's final run.
+  void close();
+
+ private:
+  static void onCheck(uv_check_t* handle);
+
+  uv_loop_t* loop_;
+  uv_check_t* check_;
+  std::vector<std::unique_ptr<Deletable>> to_delete_;
+  std::unique_ptr<char[]> read_buffer_;
+};
+
+// A uv timer owned by an object: destroying the Timer stops it and frees the handle later.
+class Timer {
+ public:
+  Timer(uv_loop_t* loop, std::function<void()> callback);
+  ~Timer();
+  Timer(const Timer&) = delete;
+  Timer& operator=(const Timer&) = delete;
+  void start(uint64_t timeout_ms, uint64_t repeat_ms = 0);
+  void stop();
+  bool active() const;
+
+ private:
+  struct Handle;
+  Handle* handle_;
+};
+
+// Buffered output of one stream handle. The owner appends, then calls flush() once per event.
+class TcpWriter {
+ public:
+  // `on_error` runs (from a libuv callback) when a write fails; `on_drained` whenever all
+  // buffered bytes have been handed to the kernel.
+  TcpWriter(uv_stream_t* stream, std::function<void(int)> on_error, std::function<void()> on_drained);
+  std::string& buffer() { return out_; }
+  void append(std::string_view data) { out_.append(data); }
+  void flush();
+  size_t pending() const { return out_.size() + inflight_.size(); }
+  bool writing() const { return writing_; }
+
+ private:
+  static void onWrite(uv_write_t* req, int status);
+
+  uv_stream_t* stream_;
+  std::function<void(int)> on_error_;
+  std::function<void()> on_drained_;
+  std::string out_;
+  std::string inflight_;
+  uv_write_t req_;
+  bool writing_ = false;
+};
+
+// "ip:port" of a socket address.
+std::string formatAddress(const sockaddr* addr);
+
+}  // namespace wasmgate::gateway

@@ -1,0 +1,59 @@
+// Server: the gateway process. Loads the configuration, starts the workers and the admin
+// endpoint, and runs the main loop for operations: reload on SIGHUP or when the config file
+// changes (validate, build, switch new requests; an invalid file keeps the old config and logs
+// why), and drain on SIGTERM/SIGINT (stop accepting, let in-flight requests finish within
+// limits.drain_timeout, exit 0).
+//
+// Public header (gateway/, tools/ through run.h). Thread affinity: the main thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <uv.h>
+
+#include "common/result.h"
+#include "gateway/admin.h"
+#include "gateway/generation.h"
+#include "gateway/net/loop.h"
+#include "gateway/worker.h"
+
+namespace wasmgate::gateway {
+
+struct ServerOptions {
+  std::string config_path;  // empty: the built-in demo config
+  int workers = -1;         // -1: from the config (0 there: one per core)
+};
+
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  ~Server();
+  // Runs until drained; returns the process exit code.
+  int run();
+
+ private:
+  Result<std::shared_ptr<const Snapshot>> buildSnapshot(GatewayConfig config);
+  Result<GatewayConfig> loadConfig();
+  void reload(const char* why);
+  void startDrain(const char* why);
+  void checkDrained();
+  void shutdown();
+
+  ServerOptions options_;
+  uv_loop_t loop_;
+  std::shared_ptr<const Snapshot> snapshot_;
+  uint64_t generation_ = 0;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::unique_ptr<AdminServer> admin_;
+  uv_signal_t sighup_, sigterm_, sigint_;
+  uv_fs_poll_t config_poll_;
+  bool polling_ = false;
+  std::unique_ptr<Timer> drain_timer_;
+  uint64_t drain_deadline_ = 0;
+  bool draining_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace wasmgate::gateway

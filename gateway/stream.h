@@ -1,0 +1,86 @@
+// Stream: one request/response exchange on a downstream connection. It decorates the request
+// as Envoy's connection manager does (X-Request-Id, X-Forwarded-For/-Proto, 100-continue), runs
+// the filter chain (ending in the router), and frames the response for the client
+// (content-length, chunked, or close-delimited; keep-alive or close).
+//
+// Internal header (gateway/). Thread affinity: the worker thread of its connection.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "gateway/filter.h"
+#include "gateway/filter_chain.h"
+#include "gateway/generation.h"
+#include "gateway/net/loop.h"
+
+namespace wasmgate::gateway {
+
+// The downstream connection as the stream sees it.
+class StreamOwner {
+ public:
+  virtual ~StreamOwner() = default;
+  virtual std::string& output() = 0;  // response bytes are appended here
+  virtual void flushOutput() = 0;
+  // The response has been fully framed into output(); close the connection after it if asked.
+  virtual void onResponseComplete(bool close_connection) = 0;
+  // Abort: the response cannot be completed, the connection must close now.
+  virtual void onStreamReset() = 0;
+  // A 101 response was sent: further client bytes are raw tunnel data.
+  virtual void onUpgraded() = 0;
+  virtual bool draining() const = 0;
+};
+
+class Stream final : public FilterCallbacks, public FilterChain::EncodeSink, public Deletable {
+ public:
+  Stream(Dispatcher& dispatcher, std::shared_ptr<WorkerGeneration> generation, StreamOwner& owner,
+         RequestHead&& head, std::string peer_address);
+  ~Stream() override;
+
+  // Runs the request headers through the chain; `end_stream`: the request has no body.
+  void start(bool end_stream);
+  void onRequestData(std::string_view data, bool end_stream);
+  // The client connection went away: stop everything, log the request.
+  void onDownstreamReset();
+  bool requestComplete() const { return request_complete_; }
+  bool responseComplete() const { return response_complete_; }
+
+  // FilterCallbacks
+  void continueDecoding() override { chain_->continueDecoding(); }
+  void continueEncoding() override { chain_->continueEncoding(); }
+  void sendLocalReply(int status, std::string_view body, std::string_view details,
+                      const HeaderMap* extra_headers) override;
+  RequestHead& requestHead() override { return request_; }
+  StreamInfo& streamInfo() override { return info_; }
+  void encodeHeaders(ResponseHead&& head, bool end_stream) override;
+  void encodeData(std::string_view data, bool end_stream) override;
+  void resetStream(std::string_view details) override;
+  void* eventLoop() override { return dispatcher_.loop(); }
+
+  // FilterChain::EncodeSink
+  void sinkHeaders(ResponseHead& head, bool end_stream) override;
+  void sinkData(std::string_view data, bool end_stream) override;
+
+ private:
+  void decorateRequest();
+  // Logs the request; `completed`: the whole response was framed (else the stream was reset).
+  void finish(bool completed);
+
+  Dispatcher& dispatcher_;
+  std::shared_ptr<WorkerGeneration> generation_;
+  StreamOwner& owner_;
+  RequestHead request_;
+  StreamInfo info_;
+  std::unique_ptr<FilterChain> chain_;
+  bool request_complete_ = false;
+  bool response_started_ = false;
+  bool response_complete_ = false;
+  bool chunked_response_ = false;
+  bool body_allowed_ = true;
+  bool close_after_ = false;
+  bool tunnel_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace wasmgate::gateway

@@ -1,0 +1,274 @@
+// Calls across the wasm/host boundary. Both directions are hot (every proxy-wasm callback and
+// every host function goes through here), so values are converted by hand from the signature,
+// with no allocation on the success path.
+#include "runtime/v8/v8_instance.h"
+
+#include <bit>
+#include <cassert>
+#include <cstring>
+
+#include <libplatform/libplatform.h>
+
+#include "runtime/v8/v8_platform.h"
+
+namespace wasmgate::runtime::v8backend {
+namespace {
+
+// Pending foreground tasks (GC finalisation and the like) are run every this many outermost calls.
+constexpr uint32_t kCallsPerTaskPump = 1024;
+
+// The small integer V8 hands over for almost every i32, read the way V8's own inline helpers
+// (Value::IsUndefined, ReturnValue::Set) read tagged values; nullopt for anything else.
+std::optional<int32_t> smiValue(v8::Local<v8::Value> value) {
+  using I = v8::internal::Internals;
+  const auto raw = *reinterpret_cast<const v8::internal::Address*>(*value);
+  if (I::HasHeapObjectTag(raw)) return std::nullopt;
+  return I::SmiValue(raw);
+}
+
+// A wasm value as V8 hands it to an import or returns it from an export, to a raw word.
+uint64_t toWord(v8::Local<v8::Value> value, ValType type, v8::Isolate* isolate) {
+  switch (type) {
+    case ValType::I32:
+      if (std::optional<int32_t> small = smiValue(value)) return static_cast<uint32_t>(*small);
+      return static_cast<uint32_t>(value->Int32Value(isolate->GetCurrentContext()).FromMaybe(0));
+    case ValType::I64:
+      return value->IsBigInt() ? value.As<v8::BigInt>()->Uint64Value() : 0;
+    case ValType::F32:
+      return std::bit_cast<uint32_t>(static_cast<float>(value->NumberValue(isolate->GetCurrentContext()).FromMaybe(0)));
+    case ValType::F64:
+      return std::bit_cast<uint64_t>(value->NumberValue(isolate->GetCurrentContext()).FromMaybe(0));
+    default:
+      return 0;  // references and v128 never cross as words (rejected at instantiation)
+  }
+}
+
+v8::Local<v8::Value> fromWord(v8::Isolate* isolate, uint64_t word, ValType type) {
+  switch (type) {
+    case ValType::I32: return v8::Integer::New(isolate, static_cast<int32_t>(word));
+    case ValType::I64: return v8::BigInt::New(isolate, static_cast<int64_t>(word));
+    case ValType::F32: return v8::Number::New(isolate, std::bit_cast<float>(static_cast<uint32_t>(word)));
+    case ValType::F64: return v8::Number::New(isolate, std::bit_cast<double>(word));
+    default: return v8::Undefined(isolate);
+  }
+}
+
+bool isWordType(ValType t) { return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64; }
+
+// The callback behind every import: wasm arguments -> HostCall -> HostFn -> result or trap.
+void hostTrampoline(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  const auto* binding = static_cast<const ImportBinding*>(info.Data().As<v8::External>()->Value());
+  const FuncSig& sig = *binding->sig;
+  v8::Isolate* isolate = info.GetIsolate();
+
+  uint64_t args[kMaxParams];
+  const int param_count = static_cast<int>(binding->param_count);
+  if (binding->i32_only) {
+    for (int i = 0; i < param_count; ++i) args[i] = toWord(info[i], ValType::I32, isolate);
+  } else {
+    for (int i = 0; i < param_count; ++i) args[i] = toWord(info[i], sig.params[i], isolate);
+  }
+  HostCall call{binding->instance, args, 0, false, {}};
+  binding->fn(call);
+
+  if (call.trapped) {
+    // While terminating, the termination already unwinds the guest; throwing would replace it.
+    if (isolate->IsExecutionTerminating()) return;
+    WorkerIsolate& worker = binding->instance->worker();
+    v8::Local<v8::Value> exception = v8::Exception::Error(v8String(isolate, call.trap_message));
+    worker.host_trap_exception.Reset(isolate, exception);
+    worker.host_trap_message = std::move(call.trap_message);
+    isolate->ThrowException(exception);
+    return;
+  }
+  if (binding->i32_only) {
+    if (!sig.results.empty()) info.GetReturnValue().Set(static_cast<int32_t>(call.result));
+    return;
+  }
+  if (sig.results.empty()) return;
+  switch (sig.results[0]) {
+    case ValType::I32: info.GetReturnValue().Set(static_cast<int32_t>(call.result)); break;
+    case ValType::I64: info.GetReturnValue().Set(v8::BigInt::New(isolate, static_cast<int64_t>(call.result))); break;
+    default: info.GetReturnValue().Set(fromWord(isolate, call.result, sig.results[0]));
+  }
+}
+
+std::string importName(const ImportInfo& imp) { return imp.module + "." + imp.name; }
+
+}  // namespace
+
+V8Instance::V8Instance(std::shared_ptr<WorkerIsolate> worker, const CompiledModule& module)
+    : worker_(std::move(worker)), info_(module.info()) {}
+
+V8Instance::~V8Instance() = default;
+
+Status V8Instance::instantiate(v8::Local<v8::Context> context, v8::Local<v8::Value> module_object,
+                               std::span<const HostFunction* const> imports) {
+  v8::Isolate* isolate = worker_->isolate;
+  if (imports.size() != info_.imports.size()) {
+    return makeError(std::to_string(imports.size()) + " host functions given for " +
+                     std::to_string(info_.imports.size()) + " imports");
+  }
+  bindings_ = std::make_unique<ImportBinding[]>(imports.size());
+  v8::Local<v8::Object> import_object = v8::Object::New(isolate);
+  for (size_t i = 0; i < imports.size(); ++i) {
+    const ImportInfo& imp = info_.imports[i];
+    if (imp.kind != ExternKind::Function) {
+      return makeError("import " + importName(imp) + " is a " + externKindName(imp.kind) +
+                       "; only function imports can be provided");
+    }
+    const HostFunction* host = imports[i];
+    if (host == nullptr || host->fn == nullptr) return makeError("import " + importName(imp) + " is not provided");
+    if (host->sig != imp.sig) {
+      return makeError("import " + importName(imp) + " has signature " + toString(imp.sig) +
+                       " but the host function has " + toString(host->sig));
+    }
+    bool words_only = imp.sig.params.size() <= kMaxParams && imp.sig.results.size() <= 1;
+    for (ValType t : imp.sig.params) words_only = words_only && isWordType(t);
+    for (ValType t : imp.sig.results) words_only = words_only && isWordType(t);
+    if (!words_only) return makeError("import " + importName(imp) + ": signature " + toString(imp.sig) + " unsupported");
+
+    bool i32_only = imp.sig.results.empty() || imp.sig.results[0] == ValType::I32;
+    for (ValType t : imp.sig.params) i32_only = i32_only && t == ValType::I32;
+    bindings_[i] = ImportBinding{this, host->fn, &imp.sig, static_cast<uint32_t>(imp.sig.params.size()), i32_only};
+    v8::Local<v8::Function> fn;
+    if (!v8::Function::New(context, hostTrampoline, v8::External::New(isolate, &bindings_[i]),
+                           static_cast<int>(imp.sig.params.size()), v8::ConstructorBehavior::kThrow)
+             .ToLocal(&fn)) {
+      return makeError("import " + importName(imp) + ": cannot create the host function");
+    }
+    fn->SetName(v8String(isolate, imp.name));
+
+    v8::Local<v8::String> module_key = v8String(isolate, imp.module);
+    v8::Local<v8::Value> namespace_value;
+    if (!import_object->Get(context, module_key).ToLocal(&namespace_value) || !namespace_value->IsObject()) {
+      namespace_value = v8::Object::New(isolate);
+      import_object->Set(context, module_key, namespace_value).Check();
+    }
+    namespace_value.As<v8::Object>()->Set(context, v8String(isolate, imp.name), fn).Check();
+  }
+
+  v8::TryCatch caught(isolate);
+  v8::Local<v8::Value> argv[] = {module_object, import_object};
+  v8::Local<v8::Object> instance;
+  if (!worker_->instance_constructor.Get(isolate)->NewInstance(context, 2, argv).ToLocal(&instance)) {
+    return makeError(exceptionMessage(isolate, context, caught.Exception()));
+  }
+  v8::Local<v8::Value> exports;
+  if (!instance->Get(context, v8String(isolate, "exports")).ToLocal(&exports) || !exports->IsObject()) {
+    return makeError("the instance has no exports object");
+  }
+  exports_.Reset(isolate, exports.As<v8::Object>());
+  for (const ExportInfo& e : info_.exports) {
+    if (e.kind != ExternKind::Memory) continue;
+    v8::Local<v8::Value> memory;
+    if (exports.As<v8::Object>()->Get(context, v8String(isolate, e.name)).ToLocal(&memory) &&
+        memory->IsWasmMemoryObject()) {
+      memory_.Reset(isolate, memory.As<v8::WasmMemoryObject>());
+    }
+    break;
+  }
+  return {};
+}
+
+std::span<uint8_t> V8Instance::memory() {
+  if (memory_.IsEmpty()) return {};
+  assert(worker_->onOwnerThread() && "an Instance is used only on its worker's thread");
+  v8::Isolate* isolate = worker_->isolate;
+  EnteredIsolate entered(*worker_);
+  v8::HandleScope handles(isolate);
+  // Taken afresh every time: memory.grow detaches the previous ArrayBuffer.
+  v8::Local<v8::ArrayBuffer> buffer = memory_.Get(isolate)->Buffer();
+  return {static_cast<uint8_t*>(buffer->Data()), buffer->ByteLength()};
+}
+
+std::optional<FunctionHandle> V8Instance::function(std::string_view name) {
+  for (size_t i = 0; i < functions_.size(); ++i) {
+    if (functions_[i].name == name) return FunctionHandle{static_cast<uint32_t>(i)};
+  }
+  const ExportInfo* e = info_.findExport(name);
+  if (e == nullptr || e->kind != ExternKind::Function) return std::nullopt;
+  bool words_only = e->sig.params.size() <= kMaxParams;
+  for (ValType t : e->sig.params) words_only = words_only && isWordType(t);
+  for (ValType t : e->sig.results) words_only = words_only && isWordType(t);
+  if (!words_only) return std::nullopt;
+
+  v8::Isolate* isolate = worker_->isolate;
+  EnteredIsolate entered(*worker_);
+  v8::HandleScope handles(isolate);
+  v8::Local<v8::Context> context = worker_->context.Get(isolate);
+  v8::Context::Scope context_scope(context);
+  v8::Local<v8::Value> value;
+  if (!exports_.Get(isolate)->Get(context, v8String(isolate, name)).ToLocal(&value) || !value->IsFunction()) {
+    return std::nullopt;
+  }
+  functions_.push_back(ExportedFunction{std::string(name), e->sig, {}});
+  functions_.back().function.Reset(isolate, value.As<v8::Function>());
+  return FunctionHandle{static_cast<uint32_t>(functions_.size() - 1)};
+}
+
+Result<uint64_t> V8Instance::call(FunctionHandle f, std::span<const uint64_t> args) {
+  if (f.index >= functions_.size()) return makeError("invalid function handle " + std::to_string(f.index));
+  const ExportedFunction& target = functions_[f.index];
+  if (args.size() != target.sig.params.size()) {
+    return makeError(target.name + " takes " + std::to_string(target.sig.params.size()) + " arguments, got " +
+                     std::to_string(args.size()));
+  }
+  WorkerIsolate& worker = *worker_;
+  assert(worker.onOwnerThread() && "an Instance is used only on its worker's thread");
+  v8::Isolate* isolate = worker.isolate;
+  EnteredIsolate entered(worker);
+  v8::HandleScope handles(isolate);
+  // No Context::Scope: Function::Call enters the function's context itself.
+  v8::Local<v8::Context> context = worker.context.Get(isolate);
+
+  v8::Local<v8::Value> argv[kMaxParams];
+  for (size_t i = 0; i < args.size(); ++i) argv[i] = fromWord(isolate, args[i], target.sig.params[i]);
+
+  const bool outermost = worker.call_depth == 0;
+  if (outermost) worker.beginOutermostCall();
+  ++worker.call_depth;
+  Result<uint64_t> outcome = uint64_t{0};
+  {
+    v8::TryCatch caught(isolate);
+    v8::Local<v8::Value> result;
+    if (!target.function.Get(isolate)->Call(context, v8::Undefined(isolate), static_cast<int>(args.size()), argv)
+             .ToLocal(&result)) {
+      outcome = callFailure(caught, context);
+    } else if (!target.sig.results.empty()) {
+      // Several results arrive as an array; the interface reports the first.
+      if (target.sig.results.size() > 1 && result->IsArray()) {
+        result = result.As<v8::Array>()->Get(context, 0).FromMaybe(v8::Local<v8::Value>(v8::Undefined(isolate)));
+      }
+      outcome = toWord(result, target.sig.results[0], isolate);
+    }
+  }
+  --worker.call_depth;
+  if (outermost) {
+    worker.endOutermostCall();
+    if (++worker.calls_since_pump >= kCallsPerTaskPump) {
+      worker.calls_since_pump = 0;
+      while (v8::platform::PumpMessageLoop(&platform(), isolate)) {
+      }
+    }
+  }
+  return outcome;
+}
+
+Error V8Instance::callFailure(v8::TryCatch& caught, v8::Local<v8::Context> context) {
+  WorkerIsolate& worker = *worker_;
+  v8::Isolate* isolate = worker.isolate;
+  if (caught.HasTerminated()) return makeError("terminated");
+  // A host trap is reported with the host's own message, as long as the exception that reached
+  // us is the one the host threw (a guest with exception handling could have swallowed it).
+  if (!worker.host_trap_exception.IsEmpty()) {
+    const bool ours = caught.Exception() == worker.host_trap_exception.Get(isolate);
+    worker.host_trap_exception.Reset();
+    std::string message = std::move(worker.host_trap_message);
+    worker.host_trap_message.clear();
+    if (ours) return makeError(std::move(message));
+  }
+  return makeError(exceptionMessage(isolate, context, caught.Exception()));
+}
+
+}  // namespace wasmgate::runtime::v8backend

@@ -1,0 +1,70 @@
+// One instantiated module inside a worker isolate: cached exported functions, the linear memory,
+// and the bindings that route the module's imports to HostFunctions.
+//
+// Internal to runtime/v8/. Thread affinity: the thread of the WorkerEngine that created it.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <v8.h>
+
+#include "runtime/engine.h"
+#include "runtime/v8/v8_worker.h"
+
+namespace wasmgate::runtime::v8backend {
+
+// Most proxy-wasm/WASI functions take under 12 parameters; words live on the stack up to this.
+inline constexpr size_t kMaxParams = 32;
+
+class V8Instance;
+
+// What a V8 import function needs to reach its HostFunction; its address is the function's data.
+struct ImportBinding {
+  V8Instance* instance;
+  HostFn fn;
+  const FuncSig* sig;  // the import's signature, from the module's ModuleInfo
+  // Precomputed from `sig` for the common case: every parameter an i32, at most an i32 result.
+  uint32_t param_count;
+  bool i32_only;
+};
+
+class V8Instance final : public Instance {
+ public:
+  V8Instance(std::shared_ptr<WorkerIsolate> worker, const CompiledModule& module);
+  ~V8Instance() override;
+
+  // Builds the imports object, instantiates `module_object` and caches exports and memory.
+  Status instantiate(v8::Local<v8::Context> context, v8::Local<v8::Value> module_object,
+                     std::span<const HostFunction* const> imports);
+
+  std::span<uint8_t> memory() override;
+  std::optional<FunctionHandle> function(std::string_view name) override;
+  const FuncSig& signature(FunctionHandle f) const override { return functions_[f.index].sig; }
+  Result<uint64_t> call(FunctionHandle f, std::span<const uint64_t> args) override;
+
+  WorkerIsolate& worker() { return *worker_; }
+
+ private:
+  struct ExportedFunction {
+    std::string name;
+    FuncSig sig;
+    v8::Global<v8::Function> function;
+  };
+
+  Error callFailure(v8::TryCatch& caught, v8::Local<v8::Context> context);
+
+  std::shared_ptr<WorkerIsolate> worker_;  // first member: the isolate outlives the handles below
+  // A copy, so an instance never depends on the lifetime of the CompiledModule it came from.
+  const ModuleInfo info_;
+  std::unique_ptr<ImportBinding[]> bindings_;
+  v8::Global<v8::Object> exports_;
+  v8::Global<v8::WasmMemoryObject> memory_;
+  // A deque: a host function may look up a new export in the middle of a call() that holds a
+  // reference to another entry.
+  std::deque<ExportedFunction> functions_;
+};
+
+}  // namespace wasmgate::runtime::v8backend

@@ -1,0 +1,84 @@
+// The V8 WorkerEngine: one isolate and one context per worker thread, holding any number of
+// instances. WorkerIsolate is the part instances share, so an instance outliving its
+// WorkerEngine keeps the isolate alive instead of touching a disposed one.
+//
+// Internal to runtime/v8/. Thread affinity: the creating thread, except terminate() (any thread).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include <v8.h>
+
+#include "runtime/engine.h"
+
+namespace wasmgate::runtime::v8backend {
+
+struct WorkerIsolate {
+  WorkerIsolate();
+  ~WorkerIsolate();
+  WorkerIsolate(const WorkerIsolate&) = delete;
+  WorkerIsolate& operator=(const WorkerIsolate&) = delete;
+
+  bool onOwnerThread() const { return std::this_thread::get_id() == owner; }
+
+  // Entering an isolate from outside costs a mutex and an allocation in V8, so a worker isolate
+  // stays entered on its thread between calls (until another worker isolate is used there, the
+  // isolate is disposed, or the thread exits). EnteredIsolate makes sure it is entered.
+  bool isEnteredHere() const;
+
+  // Bracket the outermost call into guest code (call_depth 0 -> 1 and back). end() cancels a
+  // termination that arrived too late to stop anything, so it cannot kill the next call.
+  void beginOutermostCall() { running.store(true, std::memory_order_relaxed); }
+  void endOutermostCall();
+  void terminate();
+
+  v8::Isolate* const isolate;
+  v8::Global<v8::Context> context;
+  v8::Global<v8::Function> instance_constructor;  // WebAssembly.Instance
+  const std::thread::id owner = std::this_thread::get_id();
+  int call_depth = 0;
+  uint32_t calls_since_pump = 0;
+
+  // A HostCall::trap() in flight: the exception thrown into the guest and the host's message,
+  // which the innermost Instance::call() that catches that exception reports.
+  v8::Global<v8::Value> host_trap_exception;
+  std::string host_trap_message;
+
+ private:
+  std::atomic<bool> running{false};
+  std::atomic<int> terminators{0};  // terminate() calls between their check and their request
+  std::atomic<bool> terminate_requested{false};
+};
+
+// RAII: the worker's isolate is entered for this scope (usually it already is: a no-op).
+class EnteredIsolate {
+ public:
+  explicit EnteredIsolate(WorkerIsolate& worker) {
+    if (!worker.isEnteredHere()) enter(worker);
+  }
+  ~EnteredIsolate() {
+    if (scoped_ != nullptr) scoped_->Exit();
+  }
+  EnteredIsolate(const EnteredIsolate&) = delete;
+  EnteredIsolate& operator=(const EnteredIsolate&) = delete;
+
+ private:
+  void enter(WorkerIsolate& worker);
+  v8::Isolate* scoped_ = nullptr;  // set when entered only for this scope
+};
+
+class V8Worker final : public WorkerEngine {
+ public:
+  V8Worker() : isolate_(std::make_shared<WorkerIsolate>()) {}
+
+  Result<std::unique_ptr<Instance>> instantiate(const CompiledModule& module,
+                                                std::span<const HostFunction* const> imports) override;
+  void terminate() override { isolate_->terminate(); }
+
+ private:
+  std::shared_ptr<WorkerIsolate> isolate_;
+};
+
+}  // namespace wasmgate::runtime::v8backend

@@ -1,0 +1,258 @@
+// VmState: contexts, guest calls with their effective context and deferred actions, guest
+// allocation. See vm_state.h.
+#include "runtime/vm_state.h"
+
+#include <utility>
+
+#include "runtime/guest_memory.h"
+
+namespace wasmgate::runtime {
+namespace {
+
+constexpr ValType I32 = ValType::I32;
+
+struct ExportSpec {
+  const char* name;
+  FuncSig sig;
+};
+
+// Signatures of the exports the runtime calls (the 0.2.x forms; see expectedSignature()).
+const ExportSpec& spec(Export e) {
+  static const ExportSpec specs[] = {
+      {"_initialize", {{}, {}}},
+      {"_start", {{}, {}}},
+      {"main", {{I32, I32}, {I32}}},
+      {"malloc", {{I32}, {I32}}},
+      {"proxy_on_memory_allocate", {{I32}, {I32}}},
+      {"proxy_on_context_create", {{I32, I32}, {}}},
+      {"proxy_on_vm_start", {{I32, I32}, {I32}}},
+      {"proxy_on_configure", {{I32, I32}, {I32}}},
+      {"proxy_on_request_headers", {{I32, I32, I32}, {I32}}},
+      {"proxy_on_request_body", {{I32, I32, I32}, {I32}}},
+      {"proxy_on_request_trailers", {{I32, I32}, {I32}}},
+      {"proxy_on_response_headers", {{I32, I32, I32}, {I32}}},
+      {"proxy_on_response_body", {{I32, I32, I32}, {I32}}},
+      {"proxy_on_response_trailers", {{I32, I32}, {I32}}},
+      {"proxy_on_log", {{I32}, {}}},
+      {"proxy_on_done", {{I32}, {I32}}},
+      {"proxy_on_delete", {{I32}, {}}},
+      {"proxy_on_http_call_response", {{I32, I32, I32, I32, I32}, {}}},
+      {"proxy_on_redis_call_response", {{I32, I32, I32, I32}, {}}},
+      {"proxy_on_tick", {{I32}, {}}},
+      {"proxy_on_queue_ready", {{I32, I32}, {}}},
+      {"proxy_on_foreign_function", {{I32, I32, I32}, {}}},
+  };
+  static_assert(std::size(specs) == static_cast<size_t>(Export::Count));
+  return specs[static_cast<size_t>(e)];
+}
+
+FuncSig expectedSignature(Export e, abi::AbiVersion abi) {
+  // ABI 0.1.0's header callbacks have no end_of_stream argument.
+  if (abi == abi::AbiVersion::V0_1_0 && (e == Export::OnRequestHeaders || e == Export::OnResponseHeaders)) {
+    return FuncSig{{I32, I32}, {I32}};
+  }
+  return spec(e).sig;
+}
+
+// Host-interface defaults: stateless, so one shared instance serves every VM.
+LogHost default_log;
+HttpCallHost default_http;
+RedisHost default_redis;
+TimerHost default_timers;
+SharedDataHost default_shared_data;
+MetricsHost default_metrics;
+ForeignFunctionHost default_foreign;
+HeaderMapHost default_headers;
+BufferHost default_buffers;
+StreamControlHost default_control;
+
+}  // namespace
+
+const char* exportName(Export e) { return spec(e).name; }
+
+VmState::VmState(VmConfig config, std::shared_ptr<const CompiledModule> module, abi::AbiVersion abi)
+    : config_(std::move(config)), module_(std::move(module)), abi_(abi) {}
+
+VmState::~VmState() = default;
+
+wasmgate::Status VmState::bind(std::unique_ptr<Instance> instance) {
+  instance_ = std::move(instance);
+  instance_->setUserData(static_cast<GuestHost*>(this));
+  for (size_t i = 0; i < exports_.size(); ++i) {
+    const auto e = static_cast<Export>(i);
+    exports_[i] = instance_->function(exportName(e));
+    if (!exports_[i] || e == Export::Main) continue;  // main may be () -> i32 or (i32, i32) -> i32
+    const FuncSig expected = expectedSignature(e, abi_);
+    const FuncSig& actual = instance_->signature(*exports_[i]);
+    if (!(actual == expected)) {
+      return makeError("plugin '" + name() + "': export " + exportName(e) + " has signature " + toString(actual) +
+                       ", but ABI " + abi::abiVersionName(abi_) + " calls it as " + toString(expected));
+    }
+  }
+  if (!hasExport(Export::Malloc) && !hasExport(Export::OnMemoryAllocate)) {
+    return makeError("plugin '" + name() +
+                     "': exports neither malloc nor proxy_on_memory_allocate, so the host cannot pass it data");
+  }
+  return {};
+}
+
+void VmState::fail(std::string message) {
+  if (failure_.empty()) failure_ = std::move(message);
+  deferred_.clear();  // a failed VM does nothing more, as in Envoy
+}
+
+Context* VmState::context(uint32_t id) {
+  auto it = contexts_.find(id);
+  return it == contexts_.end() ? nullptr : it->second.get();
+}
+
+Context& VmState::addRoot(const PluginConfig& plugin) {
+  auto ctx = std::make_unique<Context>();
+  ctx->id = next_context_id_++;
+  ctx->plugin = plugin;
+  return *contexts_.emplace(ctx->id, std::move(ctx)).first->second;
+}
+
+Context& VmState::addStream(uint32_t root_id, const StreamHost& host) {
+  auto ctx = std::make_unique<Context>();
+  ctx->id = next_context_id_++;
+  ctx->root_id = root_id;
+  ctx->host = host;
+  return *contexts_.emplace(ctx->id, std::move(ctx)).first->second;
+}
+
+void VmState::removeContext(uint32_t id) { contexts_.erase(id); }
+
+std::vector<uint32_t> VmState::contextIds() const {
+  std::vector<uint32_t> ids;
+  ids.reserve(contexts_.size());
+  for (const auto& [id, ctx] : contexts_) ids.push_back(id);
+  return ids;
+}
+
+void VmState::deleteContext(uint32_t id) {
+  Context* ctx = context(id);
+  if (ctx == nullptr) return;
+  if (ctx->tick_armed) timerHost().setTickPeriod(id, 0);
+  (void)call(Export::OnDelete, id, {id});  // a trap fails the VM; the context is gone either way
+  removeContext(id);
+}
+
+Context* VmState::effectiveContext() {
+  if (Context* c = context(effective_id_)) return c;
+  return context(current_id_);  // the chosen context went away: fall back to the called one
+}
+
+Context* VmState::effectiveRoot() {
+  Context* c = effectiveContext();
+  if (c == nullptr || c->isRoot()) return c;
+  return context(c->root_id);
+}
+
+bool VmState::setEffectiveContext(uint32_t id) {
+  if (context(id) == nullptr) return false;
+  effective_id_ = id;
+  return true;
+}
+
+Result<uint64_t> VmState::call(Export e, uint32_t context_id, std::initializer_list<uint64_t> args) {
+  return call(e, context_id, args, CallOptions{});
+}
+
+Result<uint64_t> VmState::call(Export e, uint32_t context_id, std::initializer_list<uint64_t> args,
+                               const CallOptions& options) {
+  if (failed()) return failureError();
+  const auto& fn = exports_[static_cast<size_t>(e)];
+  if (!fn) return options.absent;
+  // Calls nest (a deferred action may call in again): save what this call changes.
+  const uint32_t saved_current = current_id_, saved_effective = effective_id_;
+  const bool saved_stop = stop_forced_;
+  CallWindows saved_windows = windows_;
+  current_id_ = effective_id_ = context_id;
+  stop_forced_ = false;
+  windows_ = options.windows;
+  ++depth_;
+  Result<uint64_t> result = instance_->call(*fn, std::span<const uint64_t>(args.begin(), args.size()));
+  --depth_;
+  const bool stopped = stop_forced_;
+  current_id_ = saved_current;
+  effective_id_ = saved_effective;
+  stop_forced_ = saved_stop;
+  windows_ = saved_windows;
+  if (!result.ok()) {
+    fail("plugin '" + name() + "': trap in " + exportName(e) + ": " + result.message());
+    return failureError();
+  }
+  if (options.stop_forced != nullptr) *options.stop_forced = stopped;
+  if (depth_ == 0) runDeferred();
+  return result;
+}
+
+void VmState::defer(std::function<void()> action) {
+  if (depth_ > 0) {
+    deferred_.push_back(std::move(action));
+  } else {
+    action();
+  }
+}
+
+void VmState::runDeferred() {
+  // An action may call into the guest again and queue more; run until none are left.
+  while (!deferred_.empty() && !failed()) {
+    auto actions = std::move(deferred_);
+    deferred_.clear();
+    for (auto& action : actions) {
+      if (failed()) break;
+      action();
+    }
+  }
+}
+
+abi::Status VmState::copyOut(HostCall& call, std::string_view data, uint64_t ptr_ptr, uint64_t size_ptr) {
+  uint32_t address = 0;
+  if (!data.empty()) {
+    const Export allocator = hasExport(Export::Malloc) ? Export::Malloc : Export::OnMemoryAllocate;
+    // Re-entrant call into the guest; its memory may grow, so take a new view afterwards.
+    auto allocated = instance_->call(*exports_[static_cast<size_t>(allocator)], {uint64_t{data.size()}});
+    if (!allocated.ok()) {
+      call.trap(std::string(exportName(allocator)) + " trapped: " + allocated.message());
+      return abi::Status::InternalFailure;
+    }
+    address = static_cast<uint32_t>(allocated.value());
+    GuestMemory memory(*instance_);
+    if (address == 0 || !memory.write(address, data)) return abi::Status::InvalidMemoryAccess;
+  }
+  GuestMemory memory(*instance_);
+  if (!memory.store<uint32_t>(ptr_ptr, address) || !memory.store<uint32_t>(size_ptr, static_cast<uint32_t>(data.size()))) {
+    return abi::Status::InvalidMemoryAccess;
+  }
+  return abi::Status::Ok;
+}
+
+void VmState::writeStdio(int fd, std::string_view text) {
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  log(fd == 2 ? abi::LogLevel::Error : abi::LogLevel::Info, text);
+}
+
+void VmState::log(abi::LogLevel level, std::string_view message) {
+  const Context* root = effectiveRoot();
+  const std::string& plugin = root != nullptr && !root->plugin.name.empty() ? root->plugin.name : name();
+  logHost().log(level, plugin, message);
+}
+
+LogHost& VmState::logHost() { return config_.services.log ? *config_.services.log : default_log; }
+HttpCallHost& VmState::httpHost() { return config_.services.http ? *config_.services.http : default_http; }
+RedisHost& VmState::redisHost() { return config_.services.redis ? *config_.services.redis : default_redis; }
+TimerHost& VmState::timerHost() { return config_.services.timers ? *config_.services.timers : default_timers; }
+SharedDataHost& VmState::sharedDataHost() {
+  return config_.services.shared_data ? *config_.services.shared_data : default_shared_data;
+}
+MetricsHost& VmState::metricsHost() { return config_.services.metrics ? *config_.services.metrics : default_metrics; }
+ForeignFunctionHost& VmState::foreignHost() {
+  return config_.services.foreign ? *config_.services.foreign : default_foreign;
+}
+HeaderMapHost& VmState::headers(const Context& s) { return s.host.headers ? *s.host.headers : default_headers; }
+BufferHost& VmState::buffers(const Context& s) { return s.host.buffers ? *s.host.buffers : default_buffers; }
+StreamControlHost& VmState::control(const Context& s) { return s.host.control ? *s.host.control : default_control; }
+
+}  // namespace wasmgate::runtime

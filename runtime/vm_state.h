@@ -1,0 +1,158 @@
+// The state of one WasmVm behind its host functions: the instance and its exports, the contexts,
+// the effective context, the access windows of the call in progress, actions deferred until the
+// guest call returns, and the failure state. Host functions (runtime/hostcalls/) reach it through
+// Instance::userData(), which holds it as a GuestHost.
+//
+// Runtime-internal header (runtime/ and its tests). Thread affinity: the VM's worker thread.
+#pragma once
+
+#include <array>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <wasmgate/abi.h>
+
+#include "common/result.h"
+#include "runtime/context.h"
+#include "runtime/engine.h"
+#include "runtime/guest_host.h"
+#include "runtime/vm.h"
+
+namespace wasmgate::runtime {
+
+// The guest exports the runtime calls.
+enum class Export : uint8_t {
+  Initialize, Start, Main, Malloc, OnMemoryAllocate,
+  OnContextCreate, OnVmStart, OnConfigure,
+  OnRequestHeaders, OnRequestBody, OnRequestTrailers,
+  OnResponseHeaders, OnResponseBody, OnResponseTrailers,
+  OnLog, OnDone, OnDelete,
+  OnHttpCallResponse, OnRedisCallResponse, OnTick, OnQueueReady, OnForeignFunction,
+  Count
+};
+const char* exportName(Export e);
+
+// What the guest may read during the current call besides its stream's maps and buffers
+// (buffers 4-9 and maps 6-7 exist only inside the callback that delivers them).
+struct CallWindows {
+  std::optional<std::string_view> vm_configuration;      // buffer 6, in proxy_on_vm_start
+  std::optional<std::string_view> plugin_configuration;  // buffer 7, in proxy_on_configure
+  const HttpCallResponse* http_response = nullptr;       // buffer 4, maps 6/7
+  std::optional<std::string_view> redis_reply;           // buffer 9
+  std::optional<std::string_view> foreign_arguments;     // buffer 8, in proxy_on_foreign_function
+};
+
+class VmState final : public GuestHost {
+ public:
+  VmState(VmConfig config, std::shared_ptr<const CompiledModule> module, abi::AbiVersion abi);
+  ~VmState() override;
+
+  // GuestHost: WASI's view of the VM.
+  const std::vector<std::pair<std::string, std::string>>& environment() const override { return config_.env; }
+  void writeStdio(int fd, std::string_view text) override;
+
+  const VmConfig& config() const { return config_; }
+  const std::string& name() const { return config_.name; }
+  abi::AbiVersion abi() const { return abi_; }
+  const CompiledModule& module() const { return *module_; }
+  Instance& instance() { return *instance_; }
+
+  // Takes the instance and looks up the exports; fails if an export has the wrong signature.
+  wasmgate::Status bind(std::unique_ptr<Instance> instance);
+  bool hasExport(Export e) const { return exports_[static_cast<size_t>(e)].has_value(); }
+
+  bool failed() const { return !failure_.empty(); }
+  const std::string& failure() const { return failure_; }
+  void fail(std::string message);
+  Error failureError() const { return makeError(failure_); }
+
+  // Contexts. Ids come from one counter starting at 1 and are never reused.
+  Context* context(uint32_t id);
+  Context& addRoot(const PluginConfig& plugin);
+  Context& addStream(uint32_t root_id, const StreamHost& host);
+  void removeContext(uint32_t id);
+  // proxy_on_delete(id), then forgets the context (and a root's tick).
+  void deleteContext(uint32_t id);
+  std::vector<uint32_t> contextIds() const;
+  // The context host functions act on: the one proxy_set_effective_context chose, else the one
+  // the host called. nullptr while the module starts (no context yet).
+  Context* effectiveContext();
+  Context* effectiveRoot();
+  bool setEffectiveContext(uint32_t id);
+
+  // Calls export `e` for `context_id`, which is the current and effective context during the
+  // call, with `options.windows` readable. A missing export answers `options.absent`. A trap fails
+  // the VM. Deferred actions run when the outermost call returns.
+  struct CallOptions {
+    CallWindows windows;
+    uint64_t absent = 0;
+    bool* stop_forced = nullptr;  // receives whether the guest sent a local response
+  };
+  Result<uint64_t> call(Export e, uint32_t context_id, std::initializer_list<uint64_t> args);
+  Result<uint64_t> call(Export e, uint32_t context_id, std::initializer_list<uint64_t> args,
+                        const CallOptions& options);
+  bool inGuestCall() const { return depth_ > 0; }
+  // Runs `action` after the outermost guest call returns, or now if no call is running.
+  void defer(std::function<void()> action);
+  void forceStop() { stop_forced_ = true; }
+
+  // Copies `data` into memory the guest allocates and writes its address and size to the two
+  // out-pointers (0 and 0, without allocating, for empty data). A failed allocation traps the call.
+  abi::Status copyOut(HostCall& call, std::string_view data, uint64_t ptr_ptr, uint64_t size_ptr);
+
+  const CallWindows& windows() const { return windows_; }
+  uint32_t nextToken() { return next_token_++; }
+  std::unordered_map<uint32_t, uint32_t>& httpCalls() { return http_calls_; }   // token -> root
+  std::unordered_map<uint32_t, uint32_t>& redisCalls() { return redis_calls_; }
+
+  // Host interfaces; a missing one answers with the interface's defaults.
+  LogHost& logHost();
+  HttpCallHost& httpHost();
+  RedisHost& redisHost();
+  TimerHost& timerHost();
+  SharedDataHost& sharedDataHost();
+  MetricsHost& metricsHost();
+  ForeignFunctionHost& foreignHost();
+  PropertyHost* vmProperties() { return config_.services.properties; }
+  static HeaderMapHost& headers(const Context& stream);
+  static BufferHost& buffers(const Context& stream);
+  static StreamControlHost& control(const Context& stream);
+
+  // Logs in the name of the effective context's plugin.
+  void log(abi::LogLevel level, std::string_view message);
+
+ private:
+  void runDeferred();
+
+  VmConfig config_;
+  std::shared_ptr<const CompiledModule> module_;
+  abi::AbiVersion abi_;
+  std::unique_ptr<Instance> instance_;
+  std::array<std::optional<FunctionHandle>, static_cast<size_t>(Export::Count)> exports_;
+  std::string failure_;
+
+  std::unordered_map<uint32_t, std::unique_ptr<Context>> contexts_;
+  uint32_t next_context_id_ = 1;
+  uint32_t current_id_ = 0;
+  uint32_t effective_id_ = 0;
+  int depth_ = 0;
+  bool stop_forced_ = false;
+  std::vector<std::function<void()>> deferred_;
+  CallWindows windows_;
+
+  uint32_t next_token_ = 1;  // http and redis calls share it, so a token names one call
+  std::unordered_map<uint32_t, uint32_t> http_calls_;
+  std::unordered_map<uint32_t, uint32_t> redis_calls_;
+};
+
+inline VmState& vmStateOf(const HostCall& call) {
+  return static_cast<VmState&>(guestHostOf(call));
+}
+
+}  // namespace wasmgate::runtime

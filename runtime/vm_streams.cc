@@ -1,0 +1,132 @@
+// WasmVm stream contexts: creation, the six HTTP callbacks with Envoy's conversion of their
+// results, and the end of a stream (proxy_on_log, proxy_on_done, proxy_on_delete).
+#include "runtime/vm.h"
+#include "runtime/vm_state.h"
+
+namespace wasmgate::runtime {
+namespace {
+
+Result<Context*> streamContext(VmState& vm, uint32_t stream_id) {
+  if (vm.failed()) return vm.failureError();
+  Context* ctx = vm.context(stream_id);
+  if (ctx == nullptr || ctx->isRoot()) {
+    return makeError("plugin '" + vm.name() + "': no stream context " + std::to_string(stream_id));
+  }
+  return ctx;
+}
+
+// Envoy's FilterHeadersStatus from the guest's answer. A local response forces a stop; values
+// past the enum stop everything; StopIteration becomes StopAllIterationAndWatermark except for
+// Higress's ABI 0.2.100, whose plugins hold headers while reading the body.
+abi::HeaderAction headerAction(const VmState& vm, uint64_t result, bool stopped) {
+  if (stopped || result > static_cast<uint64_t>(abi::HeaderAction::StopAllIterationAndWatermark)) {
+    return abi::HeaderAction::StopAllIterationAndWatermark;
+  }
+  if (result == static_cast<uint64_t>(abi::HeaderAction::StopIteration) && vm.abi() != abi::AbiVersion::V0_2_100) {
+    return abi::HeaderAction::StopAllIterationAndWatermark;
+  }
+  return static_cast<abi::HeaderAction>(result);
+}
+
+abi::DataAction dataAction(uint64_t result, bool stopped) {
+  if (stopped || result > static_cast<uint64_t>(abi::DataAction::StopIterationNoBuffer)) {
+    return abi::DataAction::StopIterationNoBuffer;
+  }
+  return static_cast<abi::DataAction>(result);
+}
+
+abi::TrailerAction trailerAction(uint64_t result, bool stopped) {
+  if (stopped || result > static_cast<uint64_t>(abi::TrailerAction::StopIteration)) {
+    return abi::TrailerAction::StopIteration;
+  }
+  return static_cast<abi::TrailerAction>(result);
+}
+
+Result<abi::HeaderAction> onHeaders(VmState& vm, Export e, uint32_t id, uint32_t num_headers, bool end_of_stream) {
+  auto ctx = streamContext(vm, id);
+  if (!ctx.ok()) return ctx.error();
+  bool stopped = false;
+  VmState::CallOptions options{.windows = {}, .absent = 0, .stop_forced = &stopped};
+  // ABI 0.1.0's header callbacks take no end_of_stream.
+  auto r = vm.abi() == abi::AbiVersion::V0_1_0 ? vm.call(e, id, {id, num_headers}, options)
+                                               : vm.call(e, id, {id, num_headers, end_of_stream}, options);
+  if (!r.ok()) return r.error();
+  return headerAction(vm, r.value(), stopped);
+}
+
+Result<abi::DataAction> onBody(VmState& vm, Export e, uint32_t id, uint32_t body_size, bool end_of_stream) {
+  auto ctx = streamContext(vm, id);
+  if (!ctx.ok()) return ctx.error();
+  bool stopped = false;
+  auto r = vm.call(e, id, {id, body_size, end_of_stream}, {.windows = {}, .absent = 0, .stop_forced = &stopped});
+  if (!r.ok()) return r.error();
+  return dataAction(r.value(), stopped);
+}
+
+Result<abi::TrailerAction> onTrailers(VmState& vm, Export e, uint32_t id, uint32_t num_trailers) {
+  auto ctx = streamContext(vm, id);
+  if (!ctx.ok()) return ctx.error();
+  bool stopped = false;
+  auto r = vm.call(e, id, {id, num_trailers}, {.windows = {}, .absent = 0, .stop_forced = &stopped});
+  if (!r.ok()) return r.error();
+  return trailerAction(r.value(), stopped);
+}
+
+}  // namespace
+
+Result<uint32_t> WasmVm::createStream(uint32_t root_id, const StreamHost& host) {
+  VmState& vm = *state_;
+  if (vm.failed()) return vm.failureError();
+  const Context* root = vm.context(root_id);
+  if (root == nullptr || !root->isRoot() || root->awaiting_done) {
+    return makeError("plugin '" + vm.name() + "': no live root context " + std::to_string(root_id));
+  }
+  const uint32_t id = vm.addStream(root_id, host).id;
+  if (auto r = vm.call(Export::OnContextCreate, id, {id, root_id}); !r.ok()) {
+    vm.removeContext(id);
+    return r.error();
+  }
+  return id;
+}
+
+Result<abi::HeaderAction> WasmVm::onRequestHeaders(uint32_t id, uint32_t num_headers, bool end_of_stream) {
+  return onHeaders(*state_, Export::OnRequestHeaders, id, num_headers, end_of_stream);
+}
+Result<abi::DataAction> WasmVm::onRequestBody(uint32_t id, uint32_t body_size, bool end_of_stream) {
+  return onBody(*state_, Export::OnRequestBody, id, body_size, end_of_stream);
+}
+Result<abi::TrailerAction> WasmVm::onRequestTrailers(uint32_t id, uint32_t num_trailers) {
+  return onTrailers(*state_, Export::OnRequestTrailers, id, num_trailers);
+}
+Result<abi::HeaderAction> WasmVm::onResponseHeaders(uint32_t id, uint32_t num_headers, bool end_of_stream) {
+  return onHeaders(*state_, Export::OnResponseHeaders, id, num_headers, end_of_stream);
+}
+Result<abi::DataAction> WasmVm::onResponseBody(uint32_t id, uint32_t body_size, bool end_of_stream) {
+  return onBody(*state_, Export::OnResponseBody, id, body_size, end_of_stream);
+}
+Result<abi::TrailerAction> WasmVm::onResponseTrailers(uint32_t id, uint32_t num_trailers) {
+  return onTrailers(*state_, Export::OnResponseTrailers, id, num_trailers);
+}
+
+wasmgate::Status WasmVm::finishStream(uint32_t id) {
+  VmState& vm = *state_;
+  const Context* ctx = vm.context(id);
+  if (ctx == nullptr || ctx->isRoot()) {
+    return makeError("plugin '" + vm.name() + "': no stream context " + std::to_string(id));
+  }
+  if (vm.failed()) {
+    vm.removeContext(id);
+    return vm.failureError();
+  }
+  auto logged = vm.call(Export::OnLog, id, {id});
+  auto done = logged.ok() ? vm.call(Export::OnDone, id, {id}) : logged;
+  if (!done.ok()) {
+    vm.removeContext(id);
+    return done.error();
+  }
+  vm.deleteContext(id);
+  if (vm.failed()) return vm.failureError();
+  return {};
+}
+
+}  // namespace wasmgate::runtime

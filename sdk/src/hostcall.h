@@ -1,0 +1,38 @@
+// Helpers shared by the typed host-call wrappers (sdk/src/proxywasm_*.cc). Private to sdk/src.
+#pragma once
+
+#include <climits>
+#include <string>
+#include <string_view>
+
+#include <wasmgate/internal/imports.h>
+#include <wasmgate/internal/pairs.h>
+#include <wasmgate/types.h>
+
+namespace wasmgate::internal {
+
+inline types::Status toStatus(uint32_t raw) { return static_cast<types::Status>(raw); }
+
+// Reads a host-allocated value; Ok with nothing is reported as NotFound, as the Go SDK does.
+template <typename Call>
+types::Result<std::string> readBytes(Call&& call) {
+  char* data = nullptr;
+  size_t size = 0;
+  types::Status s = toStatus(call(&data, &size));
+  std::string value = TakeHostBytes(data, size);
+  if (s == types::Status::Ok && value.empty()) s = types::Status::NotFound;
+  return {std::move(value), s};
+}
+
+template <typename Call>
+types::Result<types::Headers> readPairs(Call&& call) {
+  auto raw = readBytes(std::forward<Call>(call));
+  types::Result<types::Headers> out;
+  out.status = raw.status;
+  if (raw.ok() && !DeserializePairs(raw.value, &out.value)) out.status = types::Status::SerializationFailure;
+  return out;
+}
+
+inline uint32_t u32(size_t v) { return v > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(v); }
+
+}  // namespace wasmgate::internal

@@ -1,0 +1,165 @@
+// The wrapper's per-stream callbacks (Go: CommonHttpCtx.OnHttp*): config matching, body
+// buffering or streaming, binary and websocket bodies, rebuild checks, RouteCall capture.
+#include <wasmgate/log.h>
+#include <wasmgate/proxywasm/host.h>
+#include <wasmgate/proxywasm/http.h>
+
+#include "plugin_runtime.h"
+
+namespace wasmgate::wrapper::internal {
+namespace {
+
+std::string header(std::string_view name) { return proxywasm::GetHttpRequestHeader(name).value; }
+
+}  // namespace
+
+HttpStream::HttpStream(uint32_t id, PluginRoot* plugin) : plugin_(plugin), spec_(plugin->vm().spec), ctx_(id) {
+  ctx_.needRequestBody_ = spec_.onRequestBody || spec_.onStreamingRequestBody;
+  ctx_.needResponseBody_ = spec_.onResponseBody || spec_.onStreamingResponseBody;
+  ctx_.streamingRequestBody_ = static_cast<bool>(spec_.onStreamingRequestBody);
+  ctx_.streamingResponseBody_ = static_cast<bool>(spec_.onStreamingResponseBody);
+}
+
+void HttpStream::cacheRequestHeaders() {
+  ctx_.scheme_ = header(":scheme");
+  ctx_.host_ = header(":authority");
+  ctx_.path_ = header(":path");
+  ctx_.method_ = header(":method");
+  ctx_.connection_ = header("connection");
+  ctx_.upgrade_ = header("upgrade");
+  ctx_.requestContentType_ = header("content-type");
+  ctx_.requestContentEncoding_ = header("content-encoding");
+}
+
+void HttpStream::checkRebuild() {
+  VmState& vm = plugin_->vm();
+  if (spec_.rebuildAfterRequests > 0 && ++vm.requestCount >= spec_.rebuildAfterRequests) {
+    proxywasm::SetProperty({"wasm_need_rebuild"}, "true");
+    vm.requestCount = 0;
+  }
+  if (spec_.rebuildMaxMemBytes > 0) {
+    auto memory = proxywasm::GetProperty({"plugin_vm_memory"});
+    if (memory.ok() && memory.value.size() == 8) {
+      uint64_t bytes = 0;
+      for (int i = 7; i >= 0; --i) bytes = bytes << 8 | static_cast<unsigned char>(memory.value[size_t(i)]);
+      if (bytes >= spec_.rebuildMaxMemBytes) proxywasm::SetProperty({"wasm_need_rebuild"}, "true");
+    }
+  }
+}
+
+types::Action HttpStream::OnHttpRequestHeaders(uint32_t, bool endOfStream) {
+  ctx_.phase_ = ExecutionPhase::DecodeHeader;
+  ctx_.hasRequestBody_ = !endOfStream;
+  cacheRequestHeaders();
+  std::string requestId = header("x-request-id");
+  if (!requestId.empty()) proxywasm::SetProperty({"x_request_id"}, requestId);
+  checkRebuild();
+
+  auto authority = proxywasm::GetHttpRequestHeader(":authority");
+  if (!authority.ok()) {  // as in Go: no :authority, no config
+    log::Errorf("get match config failed: cannot read :authority (%v)", authority.status);
+    return types::ActionContinue;
+  }
+  std::string route = proxywasm::GetProperty({"route_name"}).value;
+  std::string cluster = proxywasm::GetProperty({"cluster_name"}).value;
+  ctx_.config_ = const_cast<void*>(plugin_->matcher().GetMatchConfig(authority.value, route, cluster));
+  if (!ctx_.config_) return types::ActionContinue;  // inactive for this stream
+
+  if (ctx_.IsBinaryRequestBody()) ctx_.needRequestBody_ = false;
+  if (ctx_.IsWebsocket()) ctx_.needRequestBody_ = ctx_.needResponseBody_ = false;
+  if (!spec_.onRequestHeaders) return types::ActionContinue;
+  return spec_.onRequestHeaders(ctx_, ctx_.config_);
+}
+
+types::Action HttpStream::OnHttpRequestBody(uint32_t bodySize, bool endOfStream) {
+  ctx_.phase_ = ExecutionPhase::DecodeData;
+  if (!ctx_.config_ || !ctx_.needRequestBody_) return types::ActionContinue;
+  if (spec_.onStreamingRequestBody && ctx_.streamingRequestBody_) {
+    auto chunk = proxywasm::GetHttpRequestBody(0, bodySize);
+    std::string replaced = spec_.onStreamingRequestBody(ctx_, ctx_.config_, chunk.value, endOfStream);
+    if (auto s = proxywasm::ReplaceHttpRequestBody(replaced); s != types::Status::Ok) {
+      log::Warnf("replace request body chunk failed: %v", s);
+    }
+    return types::ActionContinue;
+  }
+  if (!spec_.onRequestBody) return types::ActionContinue;
+  // Sizes are summed as Go does; the host clamps the read to what it holds.
+  ctx_.requestBodySize_ += bodySize;
+  if (!endOfStream) return types::ActionPause;
+  auto body = proxywasm::GetHttpRequestBody(0, ctx_.requestBodySize_);
+  if (!body.ok() && body.status != types::Status::NotFound) {
+    log::Warnf("get request body failed: %v", body.status);
+    return types::ActionContinue;
+  }
+  return spec_.onRequestBody(ctx_, ctx_.config_, body.value);
+}
+
+types::Action HttpStream::routeCallHeaders(bool endOfStream) {
+  auto headers = proxywasm::GetHttpResponseHeaders();
+  ctx_.routeHeaders_ = std::move(headers.value);
+  ctx_.routeStatus_ = 500;
+  for (const auto& [k, v] : ctx_.routeHeaders_) {
+    long long code;
+    if (k == ":status" && format::ParseInt(v, &code)) ctx_.routeStatus_ = static_cast<int>(code);
+  }
+  if (!endOfStream) {
+    ctx_.needResponseBody_ = true;  // the body belongs to the route call, whatever the handlers
+    return types::HeaderStopIteration;
+  }
+  auto callback = std::move(ctx_.routeCallback_);
+  ctx_.routeCallback_ = nullptr;
+  callback(ctx_.routeStatus_, ctx_.routeHeaders_, {});
+  return types::HeaderStopAllIterationAndWatermark;
+}
+
+types::Action HttpStream::routeCallBody(uint32_t bodySize, bool endOfStream) {
+  if (!endOfStream) return types::ActionPause;
+  auto body = proxywasm::GetHttpResponseBody(0, bodySize);
+  proxywasm::RemoveHttpResponseHeader("content-length");
+  auto callback = std::move(ctx_.routeCallback_);
+  ctx_.routeCallback_ = nullptr;
+  callback(ctx_.routeStatus_, ctx_.routeHeaders_, body.value);
+  return types::ActionContinue;
+}
+
+types::Action HttpStream::OnHttpResponseHeaders(uint32_t, bool endOfStream) {
+  ctx_.phase_ = ExecutionPhase::EncodeHeader;
+  ctx_.hasResponseBody_ = !endOfStream;
+  ctx_.responseContentType_ = proxywasm::GetHttpResponseHeader("content-type").value;
+  ctx_.responseContentEncoding_ = proxywasm::GetHttpResponseHeader("content-encoding").value;
+  if (ctx_.routeCallback_) return routeCallHeaders(endOfStream);
+  if (!ctx_.config_) return types::ActionContinue;
+  if (ctx_.IsBinaryResponseBody()) ctx_.needResponseBody_ = false;
+  if (!spec_.onResponseHeaders) return types::ActionContinue;
+  return spec_.onResponseHeaders(ctx_, ctx_.config_);
+}
+
+types::Action HttpStream::OnHttpResponseBody(uint32_t bodySize, bool endOfStream) {
+  ctx_.phase_ = ExecutionPhase::EncodeData;
+  if (ctx_.routeCallback_) return routeCallBody(bodySize, endOfStream);
+  if (!ctx_.config_ || !ctx_.needResponseBody_) return types::ActionContinue;
+  if (spec_.onStreamingResponseBody && ctx_.streamingResponseBody_) {
+    auto chunk = proxywasm::GetHttpResponseBody(0, bodySize);
+    std::string replaced = spec_.onStreamingResponseBody(ctx_, ctx_.config_, chunk.value, endOfStream);
+    if (auto s = proxywasm::ReplaceHttpResponseBody(replaced); s != types::Status::Ok) {
+      log::Warnf("replace response body chunk failed: %v", s);
+    }
+    return ctx_.pauseStreamingResponse_ ? types::DataStopIterationNoBuffer : types::ActionContinue;
+  }
+  if (!spec_.onResponseBody) return types::ActionContinue;
+  if (!endOfStream) return types::ActionPause;
+  // The host reports the accumulated size at end of stream (Envoy after PR #36411).
+  auto body = proxywasm::GetHttpResponseBody(0, bodySize);
+  if (!body.ok() && body.status != types::Status::NotFound) {
+    log::Warnf("get response body failed: %v", body.status);
+    return types::ActionContinue;
+  }
+  return spec_.onResponseBody(ctx_, ctx_.config_, body.value);
+}
+
+void HttpStream::OnHttpStreamDone() {
+  ctx_.phase_ = ExecutionPhase::Done;
+  if (ctx_.config_ && spec_.onStreamDone) spec_.onStreamDone(ctx_, ctx_.config_);
+}
+
+}  // namespace wasmgate::wrapper::internal

@@ -1,0 +1,136 @@
+// The wrapper's VM and plugin contexts: plugin start (config parsing, ticks) and InstallPlugin;
+// see plugin_runtime.h. The order of OnPluginStart follows Go's CommonPluginCtx.OnPluginStart.
+#include "plugin_runtime.h"
+
+#include <wasmgate/json.h>
+#include <wasmgate/log.h>
+#include <wasmgate/proxywasm/host.h>
+
+namespace wasmgate::wrapper::internal {
+namespace {
+
+constexpr uint32_t kTickPeriodMs = 100;
+constexpr std::string_view kPluginIdKey = "_plugin_id_";
+
+class VmRoot : public types::VMContext {
+ public:
+  explicit VmRoot(PluginSpec spec) { state_.spec = std::move(spec); }
+  std::unique_ptr<types::PluginContext> NewPluginContext(uint32_t id) override {
+    return std::make_unique<PluginRoot>(id, &state_);
+  }
+
+ private:
+  VmState state_;
+};
+
+std::string le64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+  return out;
+}
+
+}  // namespace
+
+std::vector<TickFunc>& PendingTickFuncs() {
+  static auto* ticks = new std::vector<TickFunc>();
+  return *ticks;
+}
+
+types::OnPluginStartStatus PluginRoot::OnPluginStart(uint32_t) {
+  types::OnPluginStartStatus status = start();
+  PendingTickFuncs().clear();  // only calls made during this start count
+  return status;
+}
+
+types::OnPluginStartStatus PluginRoot::start() {
+  using types::OnPluginStartStatus;
+  const PluginSpec& spec = vm_->spec;
+  if (spec.prePluginStartOrReload) {
+    if (auto err = spec.prePluginStartOrReload(context_)) {
+      log::Errorf("prePluginStartOrReload failed: %v", err);
+      return OnPluginStartStatus::Failed;
+    }
+  }
+  if (spec.maxRequestsPerIoCycle > 0) {
+    auto r = proxywasm::CallForeignFunction("set_global_max_requests_per_io_cycle", le64(spec.maxRequestsPerIoCycle));
+    if (!r.ok()) log::Warnf("set_global_max_requests_per_io_cycle failed: %v", r.status);
+  }
+  auto config = proxywasm::GetPluginConfiguration();
+  if (!config.ok() && config.status != types::Status::NotFound) {
+    log::Criticalf("error reading plugin configuration: %v", config.status);
+    return OnPluginStartStatus::Failed;
+  }
+  PendingTickFuncs().clear();
+  Json json;
+  if (config.value.empty()) {
+    log::Warn("config is empty, but has ParseConfigFunc");
+  } else {
+    Json::ParseError error;
+    if (!Json::Valid(config.value, &error)) {
+      log::Errorf("the plugin configuration is not valid JSON: %s", error.message());
+      return OnPluginStartStatus::Failed;
+    }
+    json = Json::Parse(config.value);
+    if (json.get(kPluginIdKey).isString()) {
+      log::ResetID(json.get(kPluginIdKey).asString());
+      std::string text = config.value;
+      wasmgate::internal::RemoveTopLevelKey(text, kPluginIdKey);
+      json = Json::Parse(text);
+    }
+  }
+  matcher::Parsers parsers;
+  parsers.newConfig = spec.newConfig;
+  parsers.global = [&](const Json& j, void* c) { return spec.parseGlobal(context_, j, c); };
+  if (spec.parseRule) {
+    parsers.rule = [&](const Json& j, const void* g, void* c) { return spec.parseRule(context_, j, g, c); };
+  }
+  if (auto err = matcher_.ParseRuleConfig(json, parsers, context_.IsRuleLevelConfigIsolation())) {
+    log::Errorf("parse rule config failed: %v", err);
+    return OnPluginStartStatus::Failed;
+  }
+  if (!PendingTickFuncs().empty()) {
+    ticks_ = std::move(PendingTickFuncs());
+    if (auto s = proxywasm::SetTickPeriodMilliSeconds(kTickPeriodMs); s != types::Status::Ok) {
+      log::Errorf("set tick period failed: %v", s);
+      return OnPluginStartStatus::Failed;
+    }
+  }
+  log::Info("plugin start successfully");
+  return OnPluginStartStatus::OK;
+}
+
+void PluginRoot::OnTick() {
+  uint64_t nowMs = proxywasm::GetCurrentTimeNanoseconds() / 1000000ull;
+  for (auto& tick : ticks_) {
+    if (nowMs - tick.lastRunMs >= static_cast<uint64_t>(tick.periodMs)) {
+      tick.lastRunMs = nowMs;
+      if (tick.f) tick.f();
+    }
+  }
+}
+
+std::unique_ptr<types::HttpContext> PluginRoot::NewHttpContext(uint32_t id) {
+  return std::make_unique<HttpStream>(id, this);
+}
+
+void InstallPlugin(PluginSpec spec) {
+  if (spec.logger) log::SetPluginLog(spec.logger);
+  if (spec.safeLog) log::SetSafeLogEnabled(true);
+  proxywasm::SetVMContext(std::make_unique<VmRoot>(std::move(spec)));
+}
+
+}  // namespace wasmgate::wrapper::internal
+
+namespace wasmgate::wrapper {
+
+void RegisterTickFunc(int64_t periodMs, std::function<void()> f) {
+  internal::PendingTickFuncs().push_back({periodMs, std::move(f), 0});
+}
+
+bool IsResponseFromUpstream() {
+  return proxywasm::GetProperty({"response", "code_details"}).value == "via_upstream";
+}
+
+std::string GetPluginFingerPrint() { return proxywasm::GetProperty({"plugin_name"}).value; }
+
+}  // namespace wasmgate::wrapper

@@ -1,0 +1,72 @@
+// The wrapper's runtime: the types::VMContext / PluginContext / HttpContext implementations that
+// turn proxy-wasm callbacks into calls of the handlers a plugin gave to SetCtx (Go:
+// CommonVmCtx, CommonPluginCtx, CommonHttpCtx). Private to sdk/src. Single-threaded.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <wasmgate/contexts.h>
+#include <wasmgate/http_context.h>
+#include <wasmgate/internal/plugin_spec.h>
+#include <wasmgate/plugin_context.h>
+#include <wasmgate/rule_matcher.h>
+
+namespace wasmgate::wrapper::internal {
+
+struct TickFunc {
+  int64_t periodMs;
+  std::function<void()> f;
+  uint64_t lastRunMs = 0;
+};
+
+// Per VM: the spec and the request counter of WithRebuildAfterRequests.
+struct VmState {
+  PluginSpec spec;
+  uint64_t requestCount = 0;
+};
+
+class PluginRoot : public types::PluginContext {
+ public:
+  PluginRoot(uint32_t id, VmState* vm) : vm_(vm), context_(id) {}
+  types::OnPluginStartStatus OnPluginStart(uint32_t configSize) override;
+  void OnTick() override;
+  std::unique_ptr<types::HttpContext> NewHttpContext(uint32_t id) override;
+
+  VmState& vm() { return *vm_; }
+  const matcher::RuleMatcher& matcher() const { return matcher_; }
+
+ private:
+  types::OnPluginStartStatus start();
+
+  VmState* vm_;
+  wrapper::PluginContext context_;
+  matcher::RuleMatcher matcher_;
+  std::vector<TickFunc> ticks_;
+};
+
+class HttpStream : public types::HttpContext {
+ public:
+  HttpStream(uint32_t id, PluginRoot* plugin);
+  types::Action OnHttpRequestHeaders(uint32_t numHeaders, bool endOfStream) override;
+  types::Action OnHttpRequestBody(uint32_t bodySize, bool endOfStream) override;
+  types::Action OnHttpResponseHeaders(uint32_t numHeaders, bool endOfStream) override;
+  types::Action OnHttpResponseBody(uint32_t bodySize, bool endOfStream) override;
+  void OnHttpStreamDone() override;
+
+ private:
+  void cacheRequestHeaders();
+  void checkRebuild();
+  types::Action routeCallHeaders(bool endOfStream);
+  types::Action routeCallBody(uint32_t bodySize, bool endOfStream);
+
+  PluginRoot* plugin_;
+  const PluginSpec& spec_;
+  wrapper::HttpContext ctx_;
+};
+
+// RegisterTickFunc's list, filled while a plugin starts.
+std::vector<TickFunc>& PendingTickFuncs();
+
+}  // namespace wasmgate::wrapper::internal

@@ -1,0 +1,251 @@
+// Stream-side host functions through the probe plugin: header maps, buffers, properties,
+// deferred stream actions, local responses, and the per-ABI conversion of callback results.
+#include <gtest/gtest.h>
+
+#include "tests/runtime/support/fake_hosts.h"
+
+namespace wasmgate::runtime::testing {
+namespace {
+
+class StreamCallsTest : public ::testing::Test {
+ protected:
+  void start(const std::string& config, const std::string& plugin_name = "probe_abi_0_2_100") {
+    auto created = makeVm(*worker, plugin_name, hosts);
+    ASSERT_TRUE(created.ok()) << created.message();
+    vm = std::move(created).value();
+    auto r = vm->startPlugin({"probe", "probe_root", config});
+    ASSERT_TRUE(r.ok()) << r.message() << "\n" << hosts.log.dump();
+    root = r.value();
+    auto s = vm->createStream(root, stream.host());
+    ASSERT_TRUE(s.ok()) << s.message();
+    id = s.value();
+  }
+  bool logged(const std::string& line) const { return hosts.log.has(line); }
+
+  std::unique_ptr<WorkerEngine> worker = newWorker();
+  FakeHosts hosts;
+  FakeHosts::Stream stream;
+  std::unique_ptr<WasmVm> vm;
+  uint32_t root = 0, id = 0;
+};
+
+TEST_F(StreamCallsTest, HeaderMapFunctions) {
+  start("request_headers get_header 0 :PATH\n"
+        "request_headers get_header 0 missing\n"
+        "request_headers add_header 0 X-Added one\n"
+        "request_headers replace_header 0 x-added two\n"
+        "request_headers remove_header 0 x-gone\n"
+        "request_headers get_headers 0\n"
+        "request_headers header_size 0\n"
+        "request_headers get_headers 1\n"
+        "request_headers get_header 4 a\n"
+        "request_headers get_header 8 a\n"
+        "request_headers get_header 6 a\n"
+        "response_headers set_headers 2 a=1,b=2\n"
+        "response_headers get_headers 2\n"
+        "response_headers get_header 2 b\n");
+  stream.headers.maps[0] = {{":path", "/p"}, {"x-gone", "1"}, {"x-gone", "2"}};
+  ASSERT_TRUE(vm->onRequestHeaders(id, 3, false).ok());
+  EXPECT_TRUE(logged("request_headers: get_header 0 :PATH -> 0 /p")) << "keys are lower-cased\n" << hosts.log.dump();
+  EXPECT_TRUE(logged("request_headers: get_header 0 missing -> 1"));
+  EXPECT_TRUE(logged("request_headers: add_header 0 X-Added one -> 0"));
+  EXPECT_TRUE(logged("request_headers: get_headers 0 -> 0 :path=/p,x-added=two")) << hosts.log.dump();
+  EXPECT_TRUE(logged("request_headers: header_size 0 -> 0 17"));
+  EXPECT_TRUE(logged("request_headers: get_headers 1 -> 0 <null>")) << "an empty map is ptr 0, size 0";
+  EXPECT_TRUE(logged("request_headers: get_header 4 a -> 2")) << "no gRPC metadata";
+  EXPECT_TRUE(logged("request_headers: get_header 8 a -> 2")) << "no such map";
+  EXPECT_TRUE(logged("request_headers: get_header 6 a -> 2")) << "http call maps only in the response callback";
+  ASSERT_TRUE(vm->onResponseHeaders(id, 0, false).ok());
+  EXPECT_EQ(stream.headers.maps[2], (Pairs{{"a", "1"}, {"b", "2"}}));
+  EXPECT_TRUE(logged("response_headers: get_header 2 b -> 0 2"));
+}
+
+TEST_F(StreamCallsTest, UnavailableMapAnswersTheHostsStatus) {
+  start("request_trailers add_header 1 t v");
+  stream.headers.available[1] = false;
+  ASSERT_TRUE(vm->onRequestTrailers(id, 0).ok());
+  EXPECT_TRUE(logged("request_trailers: add_header 1 t v -> 2"));
+}
+
+TEST_F(StreamCallsTest, BufferFunctions) {
+  start("request_body get_buffer 0 0 100\n"
+        "request_body get_buffer 0 2 3\n"
+        "request_body get_buffer 0 50 3\n"
+        "request_body buffer_status 0\n"
+        "request_body set_buffer 0 0 5 HELLO\n"
+        "request_body set_buffer 0 99 0 !\n"
+        "request_body set_buffer 0 3 0 x\n"
+        "request_body get_buffer 10 0 1\n"
+        "request_body get_buffer 4 0 1\n"
+        "request_body get_buffer 9 0 1\n"
+        "request_body get_buffer 8 0 1\n"
+        "request_body set_buffer 7 0 0 x\n"
+        "configure get_buffer 0 0 1\n");
+  EXPECT_TRUE(logged("configure: get_buffer 0 0 1 -> 1")) << "a root context has no body";
+  stream.buffers.buffers[0] = "hello world";
+  ASSERT_TRUE(vm->onRequestBody(id, 11, true).ok());
+  EXPECT_TRUE(logged("request_body: get_buffer 0 0 100 -> 0 hello world")) << hosts.log.dump();
+  EXPECT_TRUE(logged("request_body: get_buffer 0 2 3 -> 0 llo"));
+  EXPECT_TRUE(logged("request_body: get_buffer 0 50 3 -> 0 <null>")) << "nothing there: ptr 0, size 0";
+  EXPECT_TRUE(logged("request_body: buffer_status 0 -> 0 11 0"));
+  EXPECT_TRUE(logged("request_body: set_buffer 0 99 0 ! -> 0"));
+  EXPECT_TRUE(logged("request_body: set_buffer 0 3 0 x -> 2")) << "only replace-from-0 or append";
+  EXPECT_EQ(stream.buffers.buffers[0], "HELLO world!");
+  EXPECT_TRUE(logged("request_body: get_buffer 10 0 1 -> 2"));
+  EXPECT_TRUE(logged("request_body: get_buffer 4 0 1 -> 1"));
+  EXPECT_TRUE(logged("request_body: get_buffer 9 0 1 -> 1"));
+  EXPECT_TRUE(logged("request_body: get_buffer 8 0 1 -> 1"));
+  EXPECT_TRUE(logged("request_body: set_buffer 7 0 0 x -> 1"));
+}
+
+TEST_F(StreamCallsTest, PropertiesFromStreamVmAndRuntime) {
+  start("request_headers get_property request/path\n"
+        "request_headers get_property plugin_name\n"
+        "request_headers get_property plugin_root_id\n"
+        "request_headers get_property plugin_vm_id\n"
+        "request_headers get_property plugin_vm_memory\n"
+        "request_headers get_property cluster_name\n"
+        "request_headers get_property nothing\n"
+        "request_headers get_property \"\"\n"
+        "request_headers set_property wasm_need_rebuild true\n"
+        "request_headers set_property \"\" x\n"
+        "configure set_property x y\n"
+        "configure get_property plugin_name\n");
+  EXPECT_TRUE(logged("configure: set_property x y -> 1")) << "no property writes from a root context";
+  EXPECT_TRUE(logged("configure: get_property plugin_name -> 0 probe"));
+  stream.properties.values[std::string("request\0path", 12)] = "/from-stream";
+  hosts.vm_properties.values["cluster_name"] = "outbound|80||svc";
+  ASSERT_TRUE(vm->onRequestHeaders(id, 0, true).ok());
+  EXPECT_TRUE(logged("request_headers: get_property request/path -> 0 /from-stream")) << hosts.log.dump();
+  EXPECT_TRUE(logged("request_headers: get_property plugin_name -> 0 probe"));
+  EXPECT_TRUE(logged("request_headers: get_property plugin_root_id -> 0 probe_root"));
+  EXPECT_TRUE(logged("request_headers: get_property plugin_vm_id -> 0 <null>")) << "empty vm_id, as under Higress";
+  EXPECT_TRUE(logged("request_headers: get_property cluster_name -> 0 outbound|80||svc"));
+  EXPECT_TRUE(logged("request_headers: get_property nothing -> 1"));
+  EXPECT_TRUE(logged("request_headers: get_property \"\" -> 2"));
+  EXPECT_TRUE(logged("request_headers: set_property wasm_need_rebuild true -> 0"));
+  EXPECT_TRUE(logged("request_headers: set_property \"\" x -> 2"));
+  EXPECT_EQ(stream.properties.values["wasm_need_rebuild"], "true");
+  // plugin_vm_memory: 8 bytes, little-endian, the linear memory size.
+  const uint64_t bytes = vm->memoryBytes();
+  std::string expected = "request_headers: get_property plugin_vm_memory -> 0 ";
+  static const char hex[] = "0123456789abcdef";
+  for (int i = 0; i < 8; ++i) {
+    const unsigned byte = (bytes >> (8 * i)) & 0xff;
+    if (byte >= 0x20 && byte < 0x7f && byte != '\\') {
+      expected.push_back(static_cast<char>(byte));
+    } else {
+      expected += std::string("\\x") + hex[byte >> 4] + hex[byte & 15];
+    }
+  }
+  EXPECT_GT(bytes, 0u);
+  EXPECT_TRUE(logged(expected)) << expected << "\n" << hosts.log.dump();
+}
+
+TEST_F(StreamCallsTest, StreamActionsAreDeferredUntilTheCallReturns) {
+  start("request_headers continue 0\nrequest_headers close 1\nrequest_headers continue 2\n"
+        "request_headers continue 7\nconfigure continue 0\n");
+  EXPECT_TRUE(logged("configure: continue 0 -> 2")) << "a root context has no stream";
+  ASSERT_TRUE(vm->onRequestHeaders(id, 0, true).ok());
+  EXPECT_TRUE(logged("request_headers: continue 0 -> 0"));
+  EXPECT_TRUE(logged("request_headers: close 1 -> 0"));
+  EXPECT_TRUE(logged("request_headers: continue 2 -> 12")) << "no L4 streams";
+  EXPECT_TRUE(logged("request_headers: continue 7 -> 2"));
+  EXPECT_EQ(stream.control.actions, (std::vector<std::string>{"continue 0", "close 1"}));
+}
+
+TEST_F(StreamCallsTest, LocalResponseOncePerStreamAndForcesStop) {
+  start("request_headers local_response 403 access%20denied%09now body x-a=1 -1\n"
+        "request_headers local_response 500 again \"\" \"\" -1\n"
+        "request_headers return 0\n"
+        "request_body local_response 200 \"\" \"\" \"\" 3\n");
+  auto action = vm->onRequestHeaders(id, 1, false);
+  ASSERT_TRUE(action.ok());
+  EXPECT_EQ(action.value(), abi::HeaderAction::StopAllIterationAndWatermark) << "forced stop after a local response";
+  EXPECT_TRUE(logged("request_headers: local_response 403 access%20denied%09now body x-a=1 -1 -> 0"));
+  EXPECT_TRUE(logged("request_headers: local_response 500 again \"\" \"\" -1 -> 2")) << "only one per stream";
+  ASSERT_EQ(stream.control.local_responses.size(), 1u);
+  const LocalResponse& r = stream.control.local_responses[0];
+  EXPECT_EQ(r.status_code, 403u);
+  EXPECT_EQ(r.details, "access_denied_now");
+  EXPECT_EQ(r.body, "body");
+  EXPECT_EQ(r.headers, (Pairs{{"x-a", "1"}}));
+  EXPECT_EQ(r.grpc_status, -1);
+  auto data = vm->onRequestBody(id, 0, true);
+  ASSERT_TRUE(data.ok());
+  EXPECT_EQ(data.value(), abi::DataAction::StopIterationNoBuffer) << "a second local response still stops the callback";
+  EXPECT_TRUE(logged("request_body: local_response 200 \"\" \"\" \"\" 3 -> 2"));
+  EXPECT_EQ(stream.control.local_responses.size(), 1u);
+}
+
+struct ConversionCase {
+  const char* plugin;
+  uint32_t headers_result;
+  abi::HeaderAction expected;
+};
+
+class ActionConversionTest : public StreamCallsTest, public ::testing::WithParamInterface<ConversionCase> {};
+
+TEST_P(ActionConversionTest, HeaderResultsFollowEnvoyPerAbi) {
+  const ConversionCase& c = GetParam();
+  start("request_headers return " + std::to_string(c.headers_result), c.plugin);
+  auto action = vm->onRequestHeaders(id, 0, false);
+  ASSERT_TRUE(action.ok()) << action.message();
+  EXPECT_EQ(action.value(), c.expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    PerAbi, ActionConversionTest,
+    ::testing::Values(
+        ConversionCase{"probe_abi_0_2_100", 1, abi::HeaderAction::StopIteration},
+        ConversionCase{"probe_abi_0_2_1", 1, abi::HeaderAction::StopAllIterationAndWatermark},
+        ConversionCase{"probe_abi_0_2_0", 1, abi::HeaderAction::StopAllIterationAndWatermark},
+        ConversionCase{"probe_abi_0_1_0", 1, abi::HeaderAction::StopAllIterationAndWatermark},
+        ConversionCase{"probe_abi_0_2_100", 0, abi::HeaderAction::Continue},
+        ConversionCase{"probe_abi_0_2_100", 2, abi::HeaderAction::ContinueAndEndStream},
+        ConversionCase{"probe_abi_0_2_100", 3, abi::HeaderAction::StopAllIterationAndBuffer},
+        ConversionCase{"probe_abi_0_2_100", 4, abi::HeaderAction::StopAllIterationAndWatermark},
+        ConversionCase{"probe_abi_0_2_100", 77, abi::HeaderAction::StopAllIterationAndWatermark},
+        ConversionCase{"probe_abi_0_2_1", 77, abi::HeaderAction::StopAllIterationAndWatermark}),
+    [](const auto& info) {
+      return std::string(info.param.plugin).substr(10) + "_returns_" + std::to_string(info.param.headers_result);
+    });
+
+TEST_F(StreamCallsTest, DataAndTrailerResultsAreClamped) {
+  start("request_body return 1\nresponse_body return 9\nrequest_trailers return 1\nresponse_trailers return 5\n"
+        "response_headers return 1");
+  EXPECT_EQ(vm->onRequestBody(id, 1, false).value(), abi::DataAction::StopIterationAndBuffer);
+  EXPECT_EQ(vm->onResponseBody(id, 1, false).value(), abi::DataAction::StopIterationNoBuffer);
+  EXPECT_EQ(vm->onRequestTrailers(id, 1).value(), abi::TrailerAction::StopIteration);
+  EXPECT_EQ(vm->onResponseTrailers(id, 1).value(), abi::TrailerAction::StopIteration);
+  EXPECT_EQ(vm->onResponseHeaders(id, 1, false).value(), abi::HeaderAction::StopIteration) << "0.2.100 keeps it";
+}
+
+TEST_F(StreamCallsTest, Abi010CallbacksAndFunctions) {
+  start("request_headers get_configuration\nrequest_headers continue_request\nrequest_headers continue_response\n"
+        "request_headers clear_route_cache\n",
+        "probe_abi_0_1_0");
+  EXPECT_EQ(vm->abiVersion(), abi::AbiVersion::V0_1_0);
+  ASSERT_TRUE(vm->onRequestHeaders(id, 2, true).ok());
+  EXPECT_EQ(hosts.log.events().back(), "request_headers 2 2") << "0.1.0 headers callbacks take no end_of_stream";
+  EXPECT_TRUE(logged("request_headers: get_configuration -> 0 request_headers get_configuration\\x0arequest_headers "
+                     "continue_request\\x0arequest_headers continue_response\\x0arequest_headers clear_route_cache\\x0a"))
+      << hosts.log.dump();
+  EXPECT_TRUE(logged("request_headers: clear_route_cache -> 0"));
+  EXPECT_EQ(stream.control.actions, (std::vector<std::string>{"continue 0", "continue 1"}));
+}
+
+TEST_F(StreamCallsTest, HigressStreamExtensions) {
+  start("response_body inject chunk 1\nresponse_body override_host 10.0.0.1:8080\nresponse_body upstream_hosts\n"
+        "configure inject x 0\nconfigure upstream_hosts\n");
+  EXPECT_TRUE(logged("configure: inject x 0 -> 2"));
+  EXPECT_TRUE(logged("configure: upstream_hosts -> 2"));
+  stream.control.upstream_hosts = {{"10.0.0.1:8080", "{\"health_status\":\"Healthy\"}"}};
+  ASSERT_TRUE(vm->onResponseBody(id, 0, true).ok());
+  EXPECT_EQ(stream.control.actions, (std::vector<std::string>{"inject chunk 1", "override 10.0.0.1:8080"}));
+  EXPECT_TRUE(logged("response_body: upstream_hosts -> 0 10.0.0.1:8080={\"health_status\":\"Healthy\"}"))
+      << hosts.log.dump();
+}
+
+}  // namespace
+}  // namespace wasmgate::runtime::testing
