@@ -152,10 +152,21 @@ void DownstreamConnection::onMessageComplete() {
   if (stream_ && body_expected_ && !response_done_) stream_->onRequestData("", true);
 }
 
+void DownstreamConnection::flushOutput() {
+  if (flush_scheduled_ || closed_) return;
+  flush_scheduled_ = true;
+  host_.dispatcher().scheduleFlush(this);
+}
+
+void DownstreamConnection::flushNow() {
+  flush_scheduled_ = false;
+  if (!closed_) writer_.flush();
+}
+
 void DownstreamConnection::onResponseComplete(bool close_connection) {
   response_done_ = true;
   close_after_response_ = close_connection;
-  writer_.flush();
+  flushOutput();
   if (!in_parser_) afterResponse();
 }
 
@@ -196,12 +207,15 @@ void DownstreamConnection::onStreamReset() {
 void DownstreamConnection::codecError(const CodecError& error) {
   logf(LogLevel::Debug, "downstream %s: %s (%s)", peer_.c_str(), error.details.c_str(), error.reason.c_str());
   if (stream_) {
-    // The request already started: its response may be under way, so the only safe answer is
-    // to close.
+    // A bad body: the upstream exchange is abandoned (it never gets a complete request). If the
+    // response already started, closing is the only answer left.
+    bool answered = stream_->responseStarted();
     stream_->onDownstreamReset();
     host_.dispatcher().deferDelete(std::unique_ptr<Deletable>(stream_.release()));
-    closeNow();
-    return;
+    if (answered) {
+      closeNow();
+      return;
+    }
   }
   Stats::global().requestDone(error.status, 0);
   std::string body = std::string(reasonPhrase(error.status));

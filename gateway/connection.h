@@ -28,7 +28,7 @@ class ConnectionHost {
   virtual void onConnectionClosed(class DownstreamConnection* connection) = 0;
 };
 
-class DownstreamConnection final : public StreamOwner, public Http1Parser::Callbacks {
+class DownstreamConnection final : public StreamOwner, public Http1Parser::Callbacks, public Flushable {
  public:
   explicit DownstreamConnection(ConnectionHost& host);
   ~DownstreamConnection() override;
@@ -43,7 +43,8 @@ class DownstreamConnection final : public StreamOwner, public Http1Parser::Callb
 
   // StreamOwner
   std::string& output() override { return writer_.buffer(); }
-  void flushOutput() override { writer_.flush(); }
+  void flushOutput() override;
+  void flushNow() override;
   void onResponseComplete(bool close_connection) override;
   void onStreamReset() override;
   void onUpgraded() override { upgraded_ = true; }
@@ -85,6 +86,7 @@ class DownstreamConnection final : public StreamOwner, public Http1Parser::Callb
   bool upgraded_ = false;
   bool closing_ = false;         // no more requests; close once output is flushed
   bool closed_ = false;
+  bool flush_scheduled_ = false;
 };
 
 }  // namespace wasmgate::gateway

@@ -45,6 +45,7 @@ class Stream final : public FilterCallbacks, public FilterChain::EncodeSink, pub
   void onDownstreamReset();
   bool requestComplete() const { return request_complete_; }
   bool responseComplete() const { return response_complete_; }
+  bool responseStarted() const { return response_started_; }
 
   // FilterCallbacks
   void continueDecoding() override { chain_->continueDecoding(); }

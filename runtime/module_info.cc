@@ -46,18 +46,21 @@ class Reader {
   const std::string& error() const { return error_; }
   size_t errorOffset() const { return error_offset_; }
 
-  void fail(std::string what) {
-    if (!ok()) return;
-    error_ = std::move(what);
-    error_offset_ = fileOffset();
+  void fail(std::string what) { failAt(pos_, std::move(what)); }
+
+  // Fails pointing at `start`, where the item that could not be read begins. Returns 0 for reads.
+  uint64_t failAt(size_t start, std::string what) {
+    if (ok()) {
+      pos_ = start;
+      error_ = std::move(what);
+      error_offset_ = fileOffset();
+    }
+    return 0;
   }
 
   uint8_t byte(const char* what) {
     if (!ok()) return 0;
-    if (atEnd()) {
-      fail(std::string("truncated ") + what);
-      return 0;
-    }
+    if (atEnd()) return failAt(pos_, std::string("truncated ") + what);
     return bytes_[pos_++];
   }
 
@@ -67,24 +70,16 @@ class Reader {
     const size_t start = pos_;
     uint64_t value = 0;
     for (unsigned shift = 0;; shift += 7) {
-      if (atEnd()) {
-        pos_ = start;
-        fail(std::string("truncated ") + what);
-        return 0;
-      }
+      if (atEnd()) return failAt(start, std::string("truncated ") + what);
       const uint8_t b = bytes_[pos_++];
       const uint64_t payload = b & 0x7f;
       if (shift + 7 > bits && (payload >> (bits - shift)) != 0) {
-        pos_ = start;
-        fail(std::string(what) + " does not fit in " + std::to_string(bits) + " bits");
-        return 0;
+        return failAt(start, std::string(what) + " does not fit in " + std::to_string(bits) + " bits");
       }
       value |= payload << shift;
       if ((b & 0x80) == 0) return value;
       if (shift + 7 >= bits) {
-        pos_ = start;
-        fail(std::string(what) + " is longer than a " + std::to_string(bits) + "-bit LEB128");
-        return 0;
+        return failAt(start, std::string(what) + " is longer than a " + std::to_string(bits) + "-bit LEB128");
       }
     }
   }
@@ -101,23 +96,18 @@ class Reader {
   std::string_view bytes(size_t n, const char* what) {
     if (!ok()) return {};
     if (n > remaining()) {
-      fail(std::string("truncated ") + what);
+      failAt(pos_, std::string("truncated ") + what);
       return {};
     }
-    std::string_view out(reinterpret_cast<const char*>(bytes_.data()) + pos_, n);
     pos_ += n;
-    return out;
+    return {reinterpret_cast<const char*>(bytes_.data()) + pos_ - n, n};
   }
 
   // A length-prefixed name; a failure points at its length prefix.
   std::string_view name(const char* what) {
     const size_t start = pos_;
     const uint32_t n = u32(what);
-    if (ok() && n > remaining()) {
-      pos_ = start;
-      fail(std::string("truncated ") + what);
-      return {};
-    }
+    if (ok() && n > remaining()) failAt(start, std::string("truncated ") + what);
     return bytes(n, what);
   }
 
@@ -146,16 +136,17 @@ ValType readValType(Reader& r) {
 }
 
 // Limits of a memory or table. Flags bit 0: has maximum, bit 1: shared, bit 2: 64-bit.
-void readLimits(Reader& r, uint64_t* min, std::optional<uint64_t>* max) {
+MemoryInfo readLimits(Reader& r) {
+  MemoryInfo limits;
   const uint8_t flags = r.byte("limits flags");
-  if (flags > 0x07) {
-    r.fail("unknown limits flags " + hex(flags));
-    return;
-  }
+  if (flags > 0x07) r.fail("unknown limits flags " + hex(flags));
   const unsigned bits = (flags & 0x04) ? 64 : 32;
-  *min = r.leb(bits, "limits minimum");
-  if (flags & 0x01) *max = r.leb(bits, "limits maximum");
-  if (r.ok() && max->has_value() && **max < *min) r.fail("limits maximum is below the minimum");
+  limits.min_pages = r.leb(bits, "limits minimum");
+  if (flags & 0x01) limits.max_pages = r.leb(bits, "limits maximum");
+  if (r.ok() && limits.max_pages && *limits.max_pages < limits.min_pages) {
+    r.fail("limits maximum is below the minimum");
+  }
+  return limits;
 }
 
 // The parse state shared by the section readers.
@@ -163,11 +154,8 @@ struct Parser {
   ModuleInfo info;
   std::vector<FuncSig> types;
   std::vector<uint32_t> func_types;  // type index of each function, imported ones first
-  struct PendingExport {
-    size_t info_index;
-    uint32_t func_index;
-  };
-  std::vector<PendingExport> func_exports;
+  // Function exports to resolve once all sections are read: (index in info.exports, function).
+  std::vector<std::pair<size_t, uint32_t>> func_exports;
 
   const FuncSig* typeAt(Reader& r, uint32_t index) {
     if (index < types.size()) return &types[index];
@@ -205,16 +193,12 @@ struct Parser {
           func_types.push_back(type);
           break;
         }
-        case 0x01: {  // table
+        case 0x01:  // table
           readValType(r);
-          uint64_t min;
-          std::optional<uint64_t> max;
-          readLimits(r, &min, &max);
+          readLimits(r);
           break;
-        }
         case 0x02: {  // memory
-          MemoryInfo mem;
-          readLimits(r, &mem.min_pages, &mem.max_pages);
+          MemoryInfo mem = readLimits(r);
           mem.imported = true;
           if (!info.memory) info.memory = mem;
           break;
@@ -246,8 +230,7 @@ struct Parser {
   void memorySection(Reader& r) {
     const uint32_t n = r.count("memory count");
     for (uint32_t i = 0; i < n && r.ok(); ++i) {
-      MemoryInfo mem;
-      readLimits(r, &mem.min_pages, &mem.max_pages);
+      MemoryInfo mem = readLimits(r);
       if (r.ok() && !info.memory) info.memory = mem;
     }
   }
@@ -265,50 +248,42 @@ struct Parser {
         break;
       }
       exp.kind = static_cast<ExternKind>(kind);
-      // Resolved once every section is read, when all function types are known.
-      if (exp.kind == ExternKind::Function) func_exports.push_back({info.exports.size(), index});
+      if (exp.kind == ExternKind::Function) func_exports.emplace_back(info.exports.size(), index);
       info.exports.push_back(std::move(exp));
     }
   }
 
   // Called once every section has been read.
   std::optional<std::string> resolveExports() {
-    for (const PendingExport& e : func_exports) {
-      ExportInfo& exp = info.exports[e.info_index];
-      if (e.func_index >= func_types.size()) {
-        return "export '" + exp.name + "': function index " + std::to_string(e.func_index) +
-               " out of range (" + std::to_string(func_types.size()) + " functions)";
+    for (const auto& [export_index, func_index] : func_exports) {
+      ExportInfo& exp = info.exports[export_index];
+      if (func_index >= func_types.size()) {
+        return "export '" + exp.name + "': function index " + std::to_string(func_index) + " out of range (" +
+               std::to_string(func_types.size()) + " functions)";
       }
-      exp.sig = types[func_types[e.func_index]];
+      exp.sig = types[func_types[func_index]];
     }
     return std::nullopt;
   }
 };
 
+bool exportsFunction(const ModuleInfo& info, std::string_view name) {
+  const ExportInfo* e = info.findExport(name);
+  return e && e->kind == ExternKind::Function;
+}
+
 }  // namespace
 
 const char* valTypeName(ValType t) {
-  switch (t) {
-    case ValType::I32: return "i32";
-    case ValType::I64: return "i64";
-    case ValType::F32: return "f32";
-    case ValType::F64: return "f64";
-    case ValType::V128: return "v128";
-    case ValType::FuncRef: return "funcref";
-    case ValType::ExternRef: return "externref";
-  }
-  return "unknown";
+  static constexpr const char* kNames[] = {"i32", "i64", "f32", "f64", "v128", "funcref", "externref"};
+  const auto i = static_cast<size_t>(t);
+  return i < std::size(kNames) ? kNames[i] : "unknown";
 }
 
 const char* externKindName(ExternKind k) {
-  switch (k) {
-    case ExternKind::Function: return "function";
-    case ExternKind::Table: return "table";
-    case ExternKind::Memory: return "memory";
-    case ExternKind::Global: return "global";
-    case ExternKind::Tag: return "tag";
-  }
-  return "unknown";
+  static constexpr const char* kNames[] = {"function", "table", "memory", "global", "tag"};
+  const auto i = static_cast<size_t>(k);
+  return i < std::size(kNames) ? kNames[i] : "unknown";
 }
 
 std::string toString(const FuncSig& sig) {
@@ -352,18 +327,10 @@ abi::AbiVersion ModuleInfo::abiVersion() const {
   };
   abi::AbiVersion found = abi::AbiVersion::Unknown;
   for (const auto& [name, version] : kMarkers) {
-    const ExportInfo* e = findExport(name);
-    if (e && e->kind == ExternKind::Function) found = version;
+    if (exportsFunction(*this, name)) found = version;
   }
   return found;
 }
-
-namespace {
-bool exportsFunction(const ModuleInfo& info, std::string_view name) {
-  const ExportInfo* e = info.findExport(name);
-  return e && e->kind == ExternKind::Function;
-}
-}  // namespace
 
 std::string_view ModuleInfo::startFunction() const {
   if (exportsFunction(*this, "_initialize")) return "_initialize";

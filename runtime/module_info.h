@@ -73,7 +73,7 @@ struct ModuleInfo {
   std::string_view allocator() const;
 };
 
-// Parses the binary. Errors name the byte offset and the problem ("not a wasm file: bad magic").
+// Parses the binary. Errors name the byte offset and the problem ("not a wasm module: bad magic").
 Result<ModuleInfo> parseModule(std::span<const uint8_t> bytes);
 
 }  // namespace wasmgate::runtime

@@ -1,7 +1,8 @@
 // http-auth: asks an authorization service before letting a request through (the pattern of
 // Higress's ext-auth). Config:
 //   {"service": {"fqdn": "auth.internal", "port": 8080}, "path": "/check", "timeout_ms": 1000,
-//    "forward_headers": ["authorization", "cookie"], "_rules_": [...]}
+//    "forward_headers": ["authorization", "cookie"],
+//    "_rules_": [{"_match_route_": ["default/admin"], "path": "/check-admin"}]}
 // The request is held (HeaderStopAllIterationAndWatermark) until the service answers: 2xx resumes
 // it with the service's x-user-id header added; anything else answers 403 with the service's body.
 #include <string>
@@ -15,6 +16,14 @@ struct AuthConfig {
   uint32_t timeoutMs = 500;
   std::vector<std::string> forwardHeaders;
 };
+
+// Rules start from the parsed global config and may override path and timeout.
+wrapper::Error parseRuleConfig(const wrapper::Json& json, const AuthConfig& global, AuthConfig& config) {
+  config = global;
+  if (json.get("path").exists()) config.path = json.get("path").asString();
+  if (json.get("timeout_ms").exists()) config.timeoutMs = static_cast<uint32_t>(json.get("timeout_ms").asInt());
+  return {};
+}
 
 wrapper::Error parseConfig(const wrapper::Json& json, AuthConfig& config) {
   std::string fqdn = json.get("service.fqdn").asString();
@@ -56,6 +65,6 @@ types::Action onHttpRequestHeaders(wrapper::HttpContext& ctx, const AuthConfig& 
 
 WASMGATE_PLUGIN_INIT() {
   wrapper::SetCtx<AuthConfig>("http-auth",
-      wrapper::ParseConfig(parseConfig),
+      wrapper::ParseOverrideConfig(parseConfig, parseRuleConfig),
       wrapper::ProcessRequestHeaders(onHttpRequestHeaders));
 }

@@ -9,20 +9,37 @@ constexpr size_t kReadBufferSize = 64 * 1024;
 }
 
 Dispatcher::Dispatcher(uv_loop_t* loop)
-    : loop_(loop), check_(new uv_check_t), read_buffer_(new char[kReadBufferSize]) {
+    : loop_(loop), check_(new uv_check_t), idle_(new uv_idle_t), read_buffer_(new char[kReadBufferSize]) {
   uv_check_init(loop_, check_);
   check_->data = this;
+  uv_idle_init(loop_, idle_);
+}
+
+void Dispatcher::armCheck() {
+  if (uv_is_active(reinterpret_cast<uv_handle_t*>(check_))) return;
+  uv_check_start(check_, &Dispatcher::onCheck);
+  uv_idle_start(idle_, [](uv_idle_t*) {});
 }
 
 Dispatcher::~Dispatcher() { to_delete_.clear(); }
 
 void Dispatcher::deferDelete(std::unique_ptr<Deletable> object) {
   to_delete_.push_back(std::move(object));
-  if (!uv_is_active(reinterpret_cast<uv_handle_t*>(check_))) uv_check_start(check_, &Dispatcher::onCheck);
+  armCheck();
+}
+
+void Dispatcher::scheduleFlush(Flushable* output) {
+  to_flush_.push_back(output);
+  armCheck();
 }
 
 void Dispatcher::onCheck(uv_check_t* handle) {
   auto* self = static_cast<Dispatcher*>(handle->data);
+  while (!self->to_flush_.empty()) {
+    std::vector<Flushable*> batch;
+    batch.swap(self->to_flush_);
+    for (Flushable* f : batch) f->flushNow();
+  }
   // Deleting may defer more deletions; loop until none are left.
   while (!self->to_delete_.empty()) {
     std::vector<std::unique_ptr<Deletable>> batch;
@@ -30,15 +47,19 @@ void Dispatcher::onCheck(uv_check_t* handle) {
     batch.clear();
   }
   uv_check_stop(handle);
+  uv_idle_stop(self->idle_);
 }
 
 uv_buf_t Dispatcher::readBuffer() { return uv_buf_init(read_buffer_.get(), kReadBufferSize); }
 
 void Dispatcher::close() {
+  to_flush_.clear();
   to_delete_.clear();
   if (check_) {
     uv_close(reinterpret_cast<uv_handle_t*>(check_), [](uv_handle_t* h) { delete reinterpret_cast<uv_check_t*>(h); });
+    uv_close(reinterpret_cast<uv_handle_t*>(idle_), [](uv_handle_t* h) { delete reinterpret_cast<uv_idle_t*>(h); });
     check_ = nullptr;
+    idle_ = nullptr;
   }
 }
 

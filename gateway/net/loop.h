@@ -23,6 +23,13 @@ class Deletable {
   virtual ~Deletable() = default;
 };
 
+// An output that is written once per loop iteration, however many times it was touched.
+class Flushable {
+ public:
+  virtual ~Flushable() = default;
+  virtual void flushNow() = 0;
+};
+
 class Dispatcher {
  public:
   explicit Dispatcher(uv_loop_t* loop);
@@ -33,6 +40,10 @@ class Dispatcher {
   uv_loop_t* loop() const { return loop_; }
   // Destroys `object` after the current loop iteration's callbacks (never inside them).
   void deferDelete(std::unique_ptr<Deletable> object);
+  // Runs `output->flushNow()` after this iteration's I/O callbacks, so a response whose head,
+  // body and end arrive in one upstream read leaves in one write. The object must stay alive
+  // until then (close callbacks run after the flush phase, so connections do).
+  void scheduleFlush(Flushable* output);
   // A read buffer shared by every connection of this loop: reads are handled synchronously.
   uv_buf_t readBuffer();
   uint64_t nowMs() const { return uv_now(loop_); }
@@ -43,8 +54,12 @@ class Dispatcher {
   static void onCheck(uv_check_t* handle);
 
   uv_loop_t* loop_;
+  void armCheck();
+
   uv_check_t* check_;
+  uv_idle_t* idle_;  // active while work is queued: keeps the poll phase from blocking
   std::vector<std::unique_ptr<Deletable>> to_delete_;
+  std::vector<Flushable*> to_flush_;
   std::unique_ptr<char[]> read_buffer_;
 };
 

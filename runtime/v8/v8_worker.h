@@ -3,6 +3,9 @@
 // WorkerEngine keeps the isolate alive instead of touching a disposed one.
 //
 // Internal to runtime/v8/. Thread affinity: the creating thread, except terminate() (any thread).
+// The last owner (WorkerEngine or Instance) must be released on that thread or after it ended:
+// the isolate stays entered there between calls, and V8 will not dispose an isolate that a live
+// thread has entered.
 #pragma once
 
 #include <atomic>

@@ -139,6 +139,7 @@ class Parser {
   std::string parse(Value* out, int depth) {
     if (depth > 64) return at("reply nested deeper than 64 arrays");
     if (pos_ >= d_.size()) return "incomplete reply";
+    if (std::string_view("+-:$*").find(d_[pos_]) == std::string_view::npos) return at("unknown reply type");
     char kind = d_[pos_++];
     std::string_view line;
     if (!readLine(&line)) return "incomplete reply";
@@ -174,7 +175,7 @@ class Parser {
         *out = ArrayValue(std::move(values));
         return {};
       }
-      default: --pos_; return at("unknown reply type");
+      default: return at("unknown reply type");
     }
   }
   size_t consumed() const { return pos_; }

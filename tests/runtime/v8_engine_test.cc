@@ -241,6 +241,23 @@ TEST_F(V8EngineTest, OneCompileInstantiatedOnWorkersInSeveralThreads) {
   EXPECT_EQ(good.load(), 4);
 }
 
+TEST_F(V8EngineTest, ModuleCompiledOnAThreadThatExitedStillInstantiates) {
+  // Each compiling thread has its own compiler isolate, disposed when the thread ends; the
+  // compiled code belongs to the process and must survive it.
+  std::shared_ptr<const CompiledModule> module;
+  std::thread compiler([&] {
+    auto compiled = v8Engine().compile(readWat("engine_bench"), "engine_bench");
+    if (compiled.ok()) module = compiled.value();
+  });
+  compiler.join();
+  ASSERT_NE(module, nullptr);
+  const HostFunction noop{"env", "host_noop", {{I32}, {I32}}, [](HostCall& c) { c.result = c.u32(0); }};
+  const HostFunction* imports[] = {&noop};
+  auto instance = worker_->instantiate(*module, imports);
+  ASSERT_TRUE(instance.ok()) << instance.message();
+  EXPECT_EQ(call(*instance.value(), "call_host", {10}).value(), 55u);  // 10 + 9 + ... + 1
+}
+
 TEST_F(V8EngineTest, InstantiateRejectsMissingAndMismatchedImports) {
   const HostFunction* missing[] = {&kHostAdd, &kHostU32, nullptr, &kHostReenter};
   auto r = worker_->instantiate(*module_, missing);

@@ -2,6 +2,8 @@
 // with proxy_done, effective context, and every way a plugin can fail to load or run.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "runtime/hostcalls/table.h"
 #include "tests/runtime/support/fake_hosts.h"
 
@@ -203,6 +205,27 @@ TEST(VmLoadTest, HigressExtensionsAreNotOfferedToAbi020) {
   EXPECT_EQ(findHostFunction(abi::AbiVersion::V0_1_0, "env", "proxy_continue_stream"), nullptr);
   EXPECT_NE(findHostFunction(abi::AbiVersion::V0_1_0, "wasi_unstable", "fd_write"), nullptr);
   EXPECT_NE(findHostFunction(abi::AbiVersion::V0_1_0, "wasi_snapshot_preview1", "fd_write"), nullptr);
+}
+
+// The probe plugins import every host function of their ABI, so the tests can reach all of them.
+TEST(VmLoadTest, ProbePluginsImportEveryHostFunctionOfTheirAbi) {
+  for (auto [name, abi] : {std::pair{"probe_abi_0_2_100", abi::AbiVersion::V0_2_100},
+                           std::pair{"probe_abi_0_2_1", abi::AbiVersion::V0_2_1},
+                           std::pair{"probe_abi_0_1_0", abi::AbiVersion::V0_1_0}}) {
+    auto module = plugin(name);
+    ASSERT_TRUE(module) << name;
+    std::vector<std::string> imported, offered;
+    for (const auto& import : module->info().imports) {
+      if (import.module == "env") imported.push_back(import.name);
+    }
+    for (const HostFunction* fn : proxyWasmFunctions(abi)) offered.emplace_back(fn->name);
+    std::sort(imported.begin(), imported.end());
+    std::sort(offered.begin(), offered.end());
+    EXPECT_EQ(imported, offered) << name;
+  }
+  EXPECT_EQ(proxyWasmFunctions(abi::AbiVersion::V0_2_100).size(), 44u);
+  EXPECT_EQ(proxyWasmFunctions(abi::AbiVersion::V0_2_0).size(), 38u);
+  EXPECT_EQ(proxyWasmFunctions(abi::AbiVersion::V0_1_0).size(), 40u);
 }
 
 TEST(VmLoadTest, TrapDuringInitializeFailsCreate) {
