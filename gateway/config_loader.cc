@@ -89,6 +89,9 @@ Result<GatewayConfig> parseConfig(std::string_view text, std::string source) {
     readGatewayConfig(root, config, errors);
   } catch (const YAML::Exception& e) {
     errors.push_back(std::string("invalid YAML structure: ") + e.msg);
+  } catch (const std::exception& e) {
+    // Library code (yaml-cpp, nlohmann) reports some failures by exception; none escapes.
+    errors.push_back(std::string("invalid configuration: ") + e.what());
   }
   if (!errors.empty()) {
     std::string message;
@@ -195,6 +198,9 @@ static nlohmann::json yamlToJsonValue(const YAML::Node& n) {
   }
 }
 
-std::string yamlToJson(const YAML::Node& node) { return yamlToJsonValue(node).dump(); }
+std::string yamlToJson(const YAML::Node& node) {
+  // Invalid UTF-8 in a plugin's config is replaced, never thrown.
+  return yamlToJsonValue(node).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 }  // namespace wasmgate::gateway

@@ -146,6 +146,7 @@ void UpstreamConnection::onBody(std::string_view chunk) {
 
 void UpstreamConnection::onMessageComplete() {
   if (!response_started_) return;  // end of an interim 1xx response
+  if (tunnel_) return;             // a 101's head: the tunnel's bytes follow, nothing completes
   response_done_ = true;
   if (client_) client_->onUpstreamComplete();
 }

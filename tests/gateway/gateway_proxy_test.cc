@@ -3,6 +3,7 @@
 // 502/503/504, retries, passive ejection and response streaming.
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -257,6 +258,31 @@ TEST(GatewayProxy, LeastRequestPrefersIdleEndpoint) {
   HttpResponse first = pinned.readResponse(3000);
   EXPECT_EQ(first.body, "slow");
   EXPECT_EQ(fast_count, 4);
+}
+
+TEST(GatewayProxy, UpgradeBecomesATunnel) {
+  ScriptedUpstream ws([](int fd) {
+    std::string req = ScriptedUpstream::readRequest(fd);
+    if (req.find("upgrade: websocket") == std::string::npos) return;
+    ScriptedUpstream::writeAll(fd, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+    char buf[256];
+    ssize_t n;
+    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) ScriptedUpstream::writeAll(fd, "echo:" + std::string(buf, n));
+  });
+  int port = freePort(), admin = freePort();
+  std::string rest = "routes:\n  - name: default/ws\n    match: {prefix: /}\n    service: ws\n"
+                     "services:\n" + staticService("ws", {ws.port()});
+  GatewayProcess gw;
+  ASSERT_TRUE(gw.start(gatewayConfig(port, admin, rest))) << gw.logs();
+  RawClient c(port);
+  c.send("GET /chat HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+  std::string head = c.readAll(300);
+  EXPECT_EQ(head.rfind("HTTP/1.1 101 ", 0), 0u) << head;
+  EXPECT_NE(head.find("upgrade: websocket"), std::string::npos) << head;
+  c.send("ping");
+  EXPECT_EQ(c.readAll(300), "echo:ping");
+  c.send("\x01\x02raw");
+  EXPECT_EQ(c.readAll(300), "echo:\x01\x02raw");
 }
 
 TEST(GatewayProxy, BuiltinHttpbinEndpoints) {

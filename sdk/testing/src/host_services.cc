@@ -8,7 +8,6 @@
 
 namespace wasmgate::testing {
 
-using abi::Status;
 
 void LogService::log(abi::LogLevel level, std::string_view plugin, std::string_view message) {
   if (level < threshold) return;  // Envoy's logger drops what its level hides
@@ -19,7 +18,7 @@ void LogService::log(abi::LogLevel level, std::string_view plugin, std::string_v
   }
 }
 
-Status MetricsService::define(abi::MetricType type, std::string_view name, uint32_t* metric_id) {
+abi::Status MetricsService::define(abi::MetricType type, std::string_view name, uint32_t* metric_id) {
   size_t index = stats.size();
   for (size_t i = 0; i < stats.size(); ++i) {
     if (stats[i].type == type && stats[i].name == name) index = i;
@@ -27,7 +26,7 @@ Status MetricsService::define(abi::MetricType type, std::string_view name, uint3
   if (index == stats.size()) stats.push_back(Stat{type, std::string(name), 0, {}});
   *metric_id = next_id_++ << 2 | static_cast<uint32_t>(type);
   ids_[*metric_id] = index;
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
 MetricsService::Stat* MetricsService::byId(uint32_t metric_id) {
@@ -35,40 +34,40 @@ MetricsService::Stat* MetricsService::byId(uint32_t metric_id) {
   return it == ids_.end() ? nullptr : &stats[it->second];
 }
 
-Status MetricsService::increment(uint32_t metric_id, int64_t offset) {
+abi::Status MetricsService::increment(uint32_t metric_id, int64_t offset) {
   Stat* stat = byId(metric_id);
-  if (stat == nullptr) return Status::NotFound;
+  if (stat == nullptr) return abi::Status::NotFound;
   switch (stat->type) {
     case abi::MetricType::Counter:
-      if (offset <= 0) return Status::BadArgument;  // counters only grow
+      if (offset <= 0) return abi::Status::BadArgument;  // counters only grow
       stat->value += static_cast<uint64_t>(offset);
-      return Status::Ok;
+      return abi::Status::Ok;
     case abi::MetricType::Gauge:
       stat->value += static_cast<uint64_t>(offset);
-      return Status::Ok;
+      return abi::Status::Ok;
     case abi::MetricType::Histogram:
       break;
   }
-  return Status::BadArgument;
+  return abi::Status::BadArgument;
 }
 
-Status MetricsService::record(uint32_t metric_id, uint64_t value) {
+abi::Status MetricsService::record(uint32_t metric_id, uint64_t value) {
   Stat* stat = byId(metric_id);
-  if (stat == nullptr) return Status::NotFound;
+  if (stat == nullptr) return abi::Status::NotFound;
   switch (stat->type) {
     case abi::MetricType::Counter: stat->value += value; break;
     case abi::MetricType::Gauge: stat->value = value; break;
     case abi::MetricType::Histogram: stat->samples.push_back(value); break;
   }
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status MetricsService::get(uint32_t metric_id, uint64_t* value) {
+abi::Status MetricsService::get(uint32_t metric_id, uint64_t* value) {
   Stat* stat = byId(metric_id);
-  if (stat == nullptr) return Status::NotFound;
-  if (stat->type == abi::MetricType::Histogram) return Status::BadArgument;
+  if (stat == nullptr) return abi::Status::NotFound;
+  if (stat->type == abi::MetricType::Histogram) return abi::Status::BadArgument;
   *value = stat->value;
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
 const MetricsService::Stat* MetricsService::find(std::string_view name, bool histogram) const {
@@ -78,67 +77,67 @@ const MetricsService::Stat* MetricsService::find(std::string_view name, bool his
   return nullptr;
 }
 
-Status ForeignService::call(std::string_view name, std::string_view argument, std::string* result) {
+abi::Status ForeignService::call(std::string_view name, std::string_view argument, std::string* result) {
   calls.push_back(ForeignCall{std::string(name), std::string(argument)});
   if (name == "set_global_max_requests_per_io_cycle") {
-    if (argument.size() != 8) return Status::BadArgument;  // an 8-byte little-endian count
+    if (argument.size() != 8) return abi::Status::BadArgument;  // an 8-byte little-endian count
     uint64_t value = 0;
     std::memcpy(&value, argument.data(), 8);
     max_requests_per_io_cycle = value;
-    return Status::Ok;
+    return abi::Status::Ok;
   }
   auto it = functions.find(name);
-  if (it == functions.end()) return Status::NotFound;
+  if (it == functions.end()) return abi::Status::NotFound;
   *result = it->second(argument);
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status VmPropertyService::getProperty(std::string_view path, std::string* value) {
+abi::Status VmPropertyService::getProperty(std::string_view path, std::string* value) {
   auto it = values.find(path);
-  if (it == values.end()) return Status::NotFound;
+  if (it == values.end()) return abi::Status::NotFound;
   *value = it->second;
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status SlotHttp::dispatch(uint32_t root_context_id, uint32_t token, const runtime::HttpCallRequest& request) {
-  if (!host_.knownCluster(request.cluster)) return Status::BadArgument;  // Envoy: unknown cluster
+abi::Status SlotHttp::dispatch(uint32_t root_context_id, uint32_t token, const runtime::HttpCallRequest& request) {
+  if (!host_.knownCluster(request.cluster)) return abi::Status::BadArgument;  // Envoy: unknown cluster
   HttpCall call{.token = token, .cluster = request.cluster, .headers = request.headers, .body = request.body,
                 .trailers = request.trailers, .timeout_ms = request.timeout_ms};
   host_.http_calls.push_back(PendingHttpCall{&slot_, root_context_id, std::move(call)});
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status SlotRedis::init(std::string_view cluster, std::string_view username, std::string_view password,
+abi::Status SlotRedis::init(std::string_view cluster, std::string_view username, std::string_view password,
                        uint32_t timeout_ms) {
-  if (!host_.knownCluster(cluster.substr(0, cluster.find('?')))) return Status::BadArgument;
+  if (!host_.knownCluster(cluster.substr(0, cluster.find('?')))) return abi::Status::BadArgument;
   host_.redis_inits.push_back(
       RedisInit{std::string(cluster), std::string(username), std::string(password), timeout_ms});
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status SlotRedis::call(uint32_t root_context_id, uint32_t token, std::string_view cluster, std::string_view query) {
-  if (!host_.knownCluster(cluster)) return Status::BadArgument;
+abi::Status SlotRedis::call(uint32_t root_context_id, uint32_t token, std::string_view cluster, std::string_view query) {
+  if (!host_.knownCluster(cluster)) return abi::Status::BadArgument;
   host_.redis_calls.push_back(
       PendingRedisCall{&slot_, root_context_id, RedisCall{token, std::string(cluster), std::string(query)}});
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
 // Envoy re-arms a root's timer on every change; 0 disarms it.
-Status SlotTimers::setTickPeriod(uint32_t root_context_id, uint32_t period_ms) {
+abi::Status SlotTimers::setTickPeriod(uint32_t root_context_id, uint32_t period_ms) {
   std::erase_if(host_.timers, [&](const TickTimer& t) { return t.slot == &slot_ && t.root_id == root_context_id; });
   if (period_ms > 0) host_.timers.push_back(TickTimer{&slot_, root_context_id, period_ms, host_.now_ms + period_ms});
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status SlotSharedData::get(std::string_view vm_id, std::string_view key, std::string* value, uint32_t* cas) {
+abi::Status SlotSharedData::get(std::string_view vm_id, std::string_view key, std::string* value, uint32_t* cas) {
   return host_.shared->get(vm_id, key, value, cas);
 }
 
-Status SlotSharedData::set(std::string_view vm_id, std::string_view key, std::string_view value, uint32_t cas) {
+abi::Status SlotSharedData::set(std::string_view vm_id, std::string_view key, std::string_view value, uint32_t cas) {
   return host_.shared->set(vm_id, key, value, cas);
 }
 
-Status SlotSharedData::registerQueue(std::string_view vm_id, std::string_view name, uint32_t root_context_id,
+abi::Status SlotSharedData::registerQueue(std::string_view vm_id, std::string_view name, uint32_t root_context_id,
                                      uint32_t* queue_id) {
   VmSlot* slot = &slot_;
   // The runtime defers the delivery if the VM is busy (an enqueue from its own callback).
@@ -148,12 +147,12 @@ Status SlotSharedData::registerQueue(std::string_view vm_id, std::string_view na
   return host_.shared->registerQueue(vm_id, name, &host_, std::move(notify), queue_id);
 }
 
-Status SlotSharedData::resolveQueue(std::string_view vm_id, std::string_view name, uint32_t* queue_id) {
+abi::Status SlotSharedData::resolveQueue(std::string_view vm_id, std::string_view name, uint32_t* queue_id) {
   return host_.shared->resolveQueue(vm_id, name, queue_id);
 }
 
-Status SlotSharedData::enqueue(uint32_t queue_id, std::string_view data) { return host_.shared->enqueue(queue_id, data); }
+abi::Status SlotSharedData::enqueue(uint32_t queue_id, std::string_view data) { return host_.shared->enqueue(queue_id, data); }
 
-Status SlotSharedData::dequeue(uint32_t queue_id, std::string* data) { return host_.shared->dequeue(queue_id, data); }
+abi::Status SlotSharedData::dequeue(uint32_t queue_id, std::string* data) { return host_.shared->dequeue(queue_id, data); }
 
 }  // namespace wasmgate::testing

@@ -5,12 +5,14 @@
 // Harness-internal header. Thread affinity: the test's thread.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <wasmgate/testing/test_host.h>
@@ -160,6 +162,9 @@ class HostState {
   HostState& operator=(const HostState&) = delete;
   ~HostState();  // orphans live streams and leaves the shared store
 
+  // Everything here belongs to the thread that loaded the host (V8 isolates do not move).
+  void assertOwnerThread() const { assert(std::this_thread::get_id() == owner_thread); }
+
   VmSlot& current() { return *slots.back(); }
   const VmSlot& current() const { return *slots.back(); }
 
@@ -178,6 +183,7 @@ class HostState {
 
   LoadOptions options;
   std::string configuration;
+  std::thread::id owner_thread = std::this_thread::get_id();
 
   // Members are destroyed bottom-up: the slots (VMs) first, then the records and services they
   // call into, and the worker engine their instances live in last.

@@ -12,7 +12,6 @@
 namespace wasmgate::testing {
 namespace {
 
-using abi::Status;
 using namespace std::string_view_literals;
 
 bool sameKey(std::string_view a, std::string_view b) {
@@ -63,77 +62,77 @@ std::optional<std::string> derivedProperty(const StreamState& s, std::string_vie
 
 }  // namespace
 
-Status StreamHeaders::getHeader(abi::MapType type, std::string_view key, std::string* value) {
+abi::Status StreamHeaders::getHeader(abi::MapType type, std::string_view key, std::string* value) {
   Headers* map = s_.headerMap(type, false);
-  if (map == nullptr) return Status::BadArgument;
+  if (map == nullptr) return abi::Status::BadArgument;
   auto it = std::find_if(map->begin(), map->end(), [&](const auto& p) { return sameKey(p.first, key); });
-  if (it == map->end()) return Status::NotFound;
+  if (it == map->end()) return abi::Status::NotFound;
   *value = it->second;
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status StreamHeaders::addHeader(abi::MapType type, std::string_view key, std::string_view value) {
+abi::Status StreamHeaders::addHeader(abi::MapType type, std::string_view key, std::string_view value) {
   Headers* map = s_.headerMap(type, true);
-  if (map == nullptr) return Status::BadArgument;
+  if (map == nullptr) return abi::Status::BadArgument;
   map->emplace_back(std::string(key), std::string(value));
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
 // Envoy's setCopy: the first value is replaced, later ones stay; a missing key is added.
-Status StreamHeaders::replaceHeader(abi::MapType type, std::string_view key, std::string_view value) {
+abi::Status StreamHeaders::replaceHeader(abi::MapType type, std::string_view key, std::string_view value) {
   Headers* map = s_.headerMap(type, true);
-  if (map == nullptr) return Status::BadArgument;
+  if (map == nullptr) return abi::Status::BadArgument;
   auto it = std::find_if(map->begin(), map->end(), [&](const auto& p) { return sameKey(p.first, key); });
   if (it == map->end()) {
     map->emplace_back(std::string(key), std::string(value));
   } else {
     it->second.assign(value);
   }
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status StreamHeaders::removeHeader(abi::MapType type, std::string_view key) {
+abi::Status StreamHeaders::removeHeader(abi::MapType type, std::string_view key) {
   Headers* map = s_.headerMap(type, true);
-  if (map == nullptr) return Status::BadArgument;
+  if (map == nullptr) return abi::Status::BadArgument;
   std::erase_if(*map, [&](const auto& p) { return sameKey(p.first, key); });
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status StreamHeaders::getHeaders(abi::MapType type, runtime::Pairs* pairs) {
+abi::Status StreamHeaders::getHeaders(abi::MapType type, runtime::Pairs* pairs) {
   Headers* map = s_.headerMap(type, false);
-  if (map == nullptr) return Status::BadArgument;
+  if (map == nullptr) return abi::Status::BadArgument;
   *pairs = *map;
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status StreamHeaders::setHeaders(abi::MapType type, const runtime::Pairs& pairs) {
+abi::Status StreamHeaders::setHeaders(abi::MapType type, const runtime::Pairs& pairs) {
   Headers* map = s_.headerMap(type, true);
-  if (map == nullptr) return Status::BadArgument;
+  if (map == nullptr) return abi::Status::BadArgument;
   *map = pairs;
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status StreamHeaders::getHeaderMapSize(abi::MapType type, uint32_t* size) {
+abi::Status StreamHeaders::getHeaderMapSize(abi::MapType type, uint32_t* size) {
   Headers* map = s_.headerMap(type, false);
-  if (map == nullptr) return Status::BadArgument;
+  if (map == nullptr) return abi::Status::BadArgument;
   *size = 0;
   for (const auto& [k, v] : *map) *size += static_cast<uint32_t>(k.size() + v.size());
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status StreamBuffers::getBuffer(abi::BufferType type, uint64_t start, uint64_t max_size, std::string* data) {
+abi::Status StreamBuffers::getBuffer(abi::BufferType type, uint64_t start, uint64_t max_size, std::string* data) {
   Direction* d = bodyDirection(s_, type);
-  if (d == nullptr) return Status::NotFound;
+  if (d == nullptr) return abi::Status::NotFound;
   const std::string_view view = std::string_view(d->msg.body).substr(d->view_start);
-  if (start > view.size()) return Status::Ok;  // nothing there: an empty answer
+  if (start > view.size()) return abi::Status::Ok;  // nothing there: an empty answer
   data->assign(view.substr(start, max_size));
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
 // start 0: drop `size` bytes and put `data` in front; start at or past the end: append.
-Status StreamBuffers::setBuffer(abi::BufferType type, uint64_t start, uint64_t size, std::string_view data) {
+abi::Status StreamBuffers::setBuffer(abi::BufferType type, uint64_t start, uint64_t size, std::string_view data) {
   Direction* d = bodyDirection(s_, type);
-  if (d == nullptr) return Status::NotFound;
+  if (d == nullptr) return abi::Status::NotFound;
   std::string& body = d->msg.body;
   const uint64_t view_size = body.size() - d->view_start;
   if (start == 0) {
@@ -141,34 +140,34 @@ Status StreamBuffers::setBuffer(abi::BufferType type, uint64_t start, uint64_t s
   } else if (start >= view_size) {
     body.append(data);
   } else {
-    return Status::BadArgument;
+    return abi::Status::BadArgument;
   }
   d->syncForwarded();
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status StreamBuffers::getBufferStatus(abi::BufferType type, uint64_t* length, uint32_t* flags) {
+abi::Status StreamBuffers::getBufferStatus(abi::BufferType type, uint64_t* length, uint32_t* flags) {
   Direction* d = bodyDirection(s_, type);
-  if (d == nullptr) return Status::NotFound;
+  if (d == nullptr) return abi::Status::NotFound;
   *length = d->msg.body.size() - d->view_start;
   *flags = 0;
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status StreamProperties::getProperty(std::string_view path, std::string* value) {
+abi::Status StreamProperties::getProperty(std::string_view path, std::string* value) {
   if (auto it = s_.properties.find(path); it != s_.properties.end()) {
     *value = it->second;
-    return Status::Ok;
+    return abi::Status::Ok;
   }
   if (auto derived = derivedProperty(s_, path)) {
     *value = std::move(*derived);
-    return Status::Ok;
+    return abi::Status::Ok;
   }
-  return Status::NotFound;  // the runtime then asks the VM-wide properties
+  return abi::Status::NotFound;  // the runtime then asks the VM-wide properties
 }
 
 // Every write is kept as filter state (readable back), except Higress's span tags.
-Status StreamProperties::setProperty(std::string_view path, std::string_view value) {
+abi::Status StreamProperties::setProperty(std::string_view path, std::string_view value) {
   PropertyWrite write;
   for (size_t start = 0;;) {
     const size_t end = path.find('\0', start);
@@ -181,50 +180,50 @@ Status StreamProperties::setProperty(std::string_view path, std::string_view val
   constexpr std::string_view kSpanTag = "trace_span_tag.";
   if (write.path.size() == 1 && write.path[0].starts_with(kSpanTag)) {
     s_.span_tags[write.path[0].substr(kSpanTag.size())] = write.value;
-    return Status::Ok;
+    return abi::Status::Ok;
   }
   if (path == "wasm_need_rebuild" && value == "true" && s_.host != nullptr) s_.host->rebuild_requested = true;
   s_.properties[std::string(path)] = write.value;
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status StreamControl::continueStream(abi::StreamType type) {
+abi::Status StreamControl::continueStream(abi::StreamType type) {
   (type == abi::StreamType::Request ? s_.request : s_.response).resume_requested = true;
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status StreamControl::closeStream(abi::StreamType) {
+abi::Status StreamControl::closeStream(abi::StreamType) {
   s_.closed = true;
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status StreamControl::sendLocalResponse(const runtime::LocalResponse& response) {
+abi::Status StreamControl::sendLocalResponse(const runtime::LocalResponse& response) {
   if (!s_.local_response) {
     s_.local_response = LocalResponse{.status = response.status_code, .headers = lowerCaseKeys(response.headers),
                                       .body = response.body, .details = response.details,
                                       .grpc_status = response.grpc_status};
   }
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
 // Response bytes for the filters after this one: they are passed on at once.
-Status StreamControl::injectEncodedData(std::string_view data, bool) {
+abi::Status StreamControl::injectEncodedData(std::string_view data, bool) {
   Direction& d = s_.response;
   d.msg.body.insert(d.view_start, data);
   d.view_start += data.size();
   d.syncForwarded();
   s_.injected.append(data);
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status StreamControl::setUpstreamOverrideHost(std::string_view address) {
+abi::Status StreamControl::setUpstreamOverrideHost(std::string_view address) {
   s_.override_host = std::string(address);
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
-Status StreamControl::getUpstreamHosts(runtime::Pairs* hosts) {
+abi::Status StreamControl::getUpstreamHosts(runtime::Pairs* hosts) {
   *hosts = s_.upstream_hosts;
-  return Status::Ok;
+  return abi::Status::Ok;
 }
 
 }  // namespace wasmgate::testing

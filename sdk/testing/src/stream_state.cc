@@ -23,6 +23,17 @@ Headers lowerCaseKeys(Headers headers) {
   return headers;
 }
 
+std::string joinPropertyPath(std::initializer_list<std::string_view> segments) {
+  std::string key;
+  bool first = true;
+  for (std::string_view segment : segments) {
+    if (!first) key.push_back('\0');
+    key.append(segment);
+    first = false;
+  }
+  return key;
+}
+
 StreamState::StreamState(HostState& h) : host(&h) {
   host->streams.insert(this);
   properties["route_name"] = "test-route-default";
@@ -36,6 +47,7 @@ StreamState::~StreamState() {
 
 Result<runtime::WasmVm*> StreamState::vm() {
   if (host == nullptr) return makeError("the TestHost of this stream is gone");
+  host->assertOwnerThread();
   if (finished) return makeError("the stream is complete; make a new one with newHttp()");
   if (id == 0) {
     VmSlot& current = host->current();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -151,5 +152,8 @@ class StreamState {
 
 // Lower-cased keys, as Envoy's header maps hold them.
 Headers lowerCaseKeys(Headers headers);
+
+// Property path segments joined by '\0', the ABI's form.
+std::string joinPropertyPath(std::initializer_list<std::string_view> segments);
 
 }  // namespace wasmgate::testing

@@ -35,9 +35,10 @@ namespace wasmgate::testing {
 
 // One direction of the stream as the plugin left it.
 struct Message {
-  Headers headers;
-  std::string body;  // everything fed so far, as modified; the first forwarded_body_bytes are passed on
-  Headers trailers;
+  Headers headers = {};
+  std::string body = {};  // what the plugin has seen so far, as it left it; the first
+                          // forwarded_body_bytes of it were passed on
+  Headers trailers = {};
   size_t forwarded_body_bytes = 0;
 
   std::optional<std::string> header(std::string_view name) const { return findHeader(headers, name); }

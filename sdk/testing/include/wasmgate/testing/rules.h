@@ -16,10 +16,10 @@ namespace wasmgate::testing {
 // One entry of _rules_: the rule's own config (a JSON object) and what it matches. A rule must
 // match on something, as in Higress.
 struct Rule {
-  std::vector<std::string> routes;          // _match_route_: route_name equals one of them
-  std::vector<std::string> domains;         // _match_domain_: ":authority" (port ignored), "*.a.com" or "a.*"
-  std::vector<std::string> services;        // _match_service_: "fqdn" or "fqdn:port" of cluster_name
-  std::vector<std::string> route_prefixes;  // _match_route_prefix_
+  std::vector<std::string> routes = {};          // _match_route_: route_name equals one of them
+  std::vector<std::string> domains = {};         // _match_domain_: ":authority" (port ignored), "*.a.com" or "a.*"
+  std::vector<std::string> services = {};        // _match_service_: "fqdn" or "fqdn:port" of cluster_name
+  std::vector<std::string> route_prefixes = {};  // _match_route_prefix_
   std::string config = "{}";
 
   static Rule route(std::vector<std::string> routes, std::string config = "{}");

@@ -28,16 +28,16 @@ class HostState;        // harness-internal
 class SharedDataStore;  // shared data and queues; share one between TestHosts to play two workers
 
 struct LoadOptions {
-  std::string name;              // plugin_name and log label; default: the file's stem, or "plugin"
-  std::string root_id;           // plugin_root_id; default: name
-  std::string vm_id;             // shared-data and queue namespace ("" as under Higress)
-  std::string vm_configuration;  // buffer 6 during proxy_on_vm_start
-  Headers env;                   // WASI environment variables
-  bool fail_open = false;        // a failed VM lets requests through instead of answering 503
+  std::string name = {};              // plugin_name and log label; default: the file's stem, or "plugin"
+  std::string root_id = {};           // plugin_root_id; default: name
+  std::string vm_id = {};             // shared-data and queue namespace ("" as under Higress)
+  std::string vm_configuration = {};  // buffer 6 during proxy_on_vm_start
+  Headers env = {};                   // WASI environment variables
+  bool fail_open = false;             // a failed VM lets requests through instead of answering 503
   LogLevel log_level = LogLevel::Trace;  // get_log_level's answer; lower lines are dropped
-  std::vector<std::string> clusters;     // clusters that exist for http/redis calls; empty: all
-  std::shared_ptr<SharedDataStore> shared_data;  // null: a store of this host's own
-  bool echo_logs = false;        // also print log lines to stderr (or set WASMGATE_TEST_LOGS=1)
+  std::vector<std::string> clusters = {};  // clusters that exist for http/redis calls; empty: all
+  std::shared_ptr<SharedDataStore> shared_data = {};  // null: a store of this host's own
+  bool echo_logs = false;             // also print log lines to stderr (or set WASMGATE_TEST_LOGS=1)
 };
 
 class TestHost {

@@ -41,26 +41,26 @@ const char* levelName(LogLevel level);
 
 struct LogLine {
   LogLevel level = LogLevel::Info;
-  std::string plugin;  // the plugin (root context) that logged
-  std::string message;
+  std::string plugin = {};  // the plugin (root context) that logged
+  std::string message = {};
 };
 
 // A reply the plugin sent with proxy_send_local_response (or the host's 503 for a failed VM).
 struct LocalResponse {
   uint32_t status = 0;
-  Headers headers;
-  std::string body;
-  std::string details;  // whitespace replaced by '_', as Envoy does
+  Headers headers = {};
+  std::string body = {};
+  std::string details = {};  // whitespace replaced by '_', as Envoy does
   int32_t grpc_status = -1;  // -1: none
 };
 
 // An outbound HTTP call (proxy_http_call) waiting for the test to answer it.
 struct HttpCall {
   uint32_t token = 0;
-  std::string cluster;
-  Headers headers;  // includes :method, :path and :authority
-  std::string body;
-  Headers trailers;
+  std::string cluster = {};
+  Headers headers = {};  // includes :method, :path and :authority
+  std::string body = {};
+  Headers trailers = {};
   uint32_t timeout_ms = 0;
 
   std::optional<std::string> header(std::string_view name) const { return findHeader(headers, name); }
@@ -72,24 +72,24 @@ struct HttpCall {
 // The test's answer to an HttpCall. `status` becomes the :status header.
 struct HttpCallReply {
   uint32_t status = 200;
-  Headers headers;
-  std::string body;
-  Headers trailers;
+  Headers headers = {};
+  std::string body = {};
+  Headers trailers = {};
 };
 
 // proxy_redis_init as the plugin called it.
 struct RedisInit {
-  std::string cluster;  // may carry "?db=..&buffer_flush_timeout=.."
-  std::string username;
-  std::string password;
+  std::string cluster = {};  // may carry "?db=..&buffer_flush_timeout=.."
+  std::string username = {};
+  std::string password = {};
   uint32_t timeout_ms = 0;
 };
 
 // A Redis command (proxy_redis_call) waiting for the test to answer it.
 struct RedisCall {
   uint32_t token = 0;
-  std::string cluster;
-  std::string query;  // raw RESP, as sent
+  std::string cluster = {};
+  std::string query = {};  // raw RESP, as sent
   // The command's arguments ({"SET", "k", "v"}), or empty if the query is not a RESP array of
   // bulk strings.
   std::vector<std::string> command() const;
@@ -97,18 +97,18 @@ struct RedisCall {
 
 // proxy_call_foreign_function as the plugin called it.
 struct ForeignCall {
-  std::string name;
-  std::string argument;
+  std::string name = {};
+  std::string argument = {};
 };
 
 // One proxy_set_property from a stream, in call order.
 struct PropertyWrite {
-  std::vector<std::string> path;  // segments
-  std::string value;
+  std::vector<std::string> path = {};  // segments
+  std::string value = {};
 };
 
 struct SharedValue {
-  std::string value;
+  std::string value = {};
   uint32_t cas = 0;
 };
 
