@@ -1,12 +1,18 @@
-# wasmgate_add_plugin(NAME SOURCES... [RAW]) builds NAME.wasm, a proxy-wasm plugin for wasm32-wasi,
+# wasmgate_add_plugin(NAME SOURCES... [RAW] [CHECK_CONFIG json]) builds NAME.wasm, a proxy-wasm plugin for wasm32-wasi,
 # stripped and optimised with binaryen's wasm-opt when it is installed. Without RAW the plugin links
-# the wasmgate SDK (target wasmgate_sdk). Use with the toolchain file cmake/wasm32-wasi.cmake.
+# the wasmgate SDK (target wasmgate_sdk in this repository; a plugin author's project, through
+# wasmgate-config.cmake, sets WASMGATE_SDK_TARGET to the imported wasmgate::sdk). Use with the
+# toolchain file cmake/wasm32-wasi.cmake.
+if(NOT WASMGATE_SDK_TARGET)
+  set(WASMGATE_SDK_TARGET wasmgate_sdk)
+endif()
 if(NOT WASM_OPT)
   find_program(WASM_OPT wasm-opt)
 endif()
 
 function(wasmgate_add_plugin name)
-  cmake_parse_arguments(ARG "RAW" "" "" ${ARGN})
+  # CHECK_CONFIG is read by the host half of an author's project (WasmgateAuthoring.cmake).
+  cmake_parse_arguments(ARG "RAW" "CHECK_CONFIG" "" ${ARGN})
   add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
   target_compile_options(${name} PRIVATE -Oz -DNDEBUG -fno-exceptions -Wall -Wextra)
   target_compile_features(${name} PRIVATE cxx_std_20)
@@ -15,7 +21,7 @@ function(wasmgate_add_plugin name)
     -Wl,--stack-first  # a stack overflow traps instead of corrupting data
     -Wl,--export-if-defined=malloc -Wl,--export-if-defined=free)
   if(NOT ARG_RAW)
-    target_link_libraries(${name} PRIVATE wasmgate_sdk)
+    target_link_libraries(${name} PRIVATE ${WASMGATE_SDK_TARGET})
   endif()
   if(WASM_OPT)
     add_custom_command(TARGET ${name} POST_BUILD

@@ -16,6 +16,8 @@ DownstreamConnection::DownstreamConnection(ConnectionHost& host)
       timer_(host.dispatcher().loop(), [this] { onTimer(); }) {
   uv_tcp_init(host_.dispatcher().loop(), &tcp_);
   tcp_.data = this;
+  writer_.setWatermarks(Watermarks{}, [this] { if (stream_) stream_->onDownstreamWatermark(true); },
+                        [this] { if (stream_) stream_->onDownstreamWatermark(false); });
 }
 
 DownstreamConnection::~DownstreamConnection() = default;
@@ -35,13 +37,32 @@ void DownstreamConnection::start() {
   parser_limits.max_header_count = limits.max_request_headers_count;
   parser_ = std::make_unique<Http1Parser>(Http1Parser::Kind::Request, *this, parser_limits);
   armTimer(TimerMode::Idle);
-  uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_),
+  updateReading();
+}
+
+void DownstreamConnection::updateReading() {
+  if (closed_) return;
+  // While lingering after our FIN we read (and discard) whatever the client still sends.
+  bool want = closing_ || !(paused_by_stream_ || pending_.size() > kMaxPendingInput);
+  if (want == reading_) return;
+  reading_ = want;
+  auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
+  if (!want) {
+    uv_read_stop(stream);
+    return;
+  }
+  uv_read_start(stream,
                 [](uv_handle_t* h, size_t, uv_buf_t* buf) {
                   *buf = static_cast<DownstreamConnection*>(h->data)->host_.dispatcher().readBuffer();
                 },
                 [](uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
                   static_cast<DownstreamConnection*>(s->data)->onRead(nread, buf);
                 });
+}
+
+void DownstreamConnection::setReadPaused(bool paused) {
+  paused_by_stream_ = paused;
+  updateReading();
 }
 
 void DownstreamConnection::armTimer(TimerMode mode) {
@@ -86,7 +107,7 @@ void DownstreamConnection::onRead(ssize_t nread, const uv_buf_t* buf) {
   }
   if (blocked_ || !pending_.empty()) {
     pending_.append(data);
-    if (pending_.size() > kMaxPendingInput) uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+    updateReading();
     if (blocked_) return;
     std::string input = std::move(pending_);
     pending_.clear();
@@ -147,6 +168,10 @@ void DownstreamConnection::onBody(std::string_view chunk) {
   if (stream_ && !response_done_) stream_->onRequestData(chunk, false);
 }
 
+void DownstreamConnection::onTrailers(HeaderMap&& trailers) {
+  if (stream_ && !response_done_) stream_->onRequestTrailers(std::move(trailers));
+}
+
 void DownstreamConnection::onMessageComplete() {
   request_done_ = true;
   if (stream_ && body_expected_ && !response_done_) stream_->onRequestData("", true);
@@ -182,21 +207,17 @@ void DownstreamConnection::afterResponse() {
   response_done_ = false;
   request_done_ = false;
   armTimer(TimerMode::Idle);
+  paused_by_stream_ = false;  // that stream's flow control ends with it
   if (blocked_) {
     blocked_ = false;
-    uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_),
-                  [](uv_handle_t* h, size_t, uv_buf_t* buf) {
-                    *buf = static_cast<DownstreamConnection*>(h->data)->host_.dispatcher().readBuffer();
-                  },
-                  [](uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
-                    static_cast<DownstreamConnection*>(s->data)->onRead(nread, buf);
-                  });
     if (!pending_.empty() && !in_parser_) {
       std::string input = std::move(pending_);
       pending_.clear();
+      updateReading();
       process(input);
     }
   }
+  updateReading();
 }
 
 void DownstreamConnection::onStreamReset() {
@@ -233,6 +254,7 @@ void DownstreamConnection::closeAfterFlush() {
   if (closing_ || closed_) return;
   closing_ = true;
   armTimer(TimerMode::None);
+  updateReading();
   writer_.flush();
   if (!writer_.writing() && writer_.pending() == 0) onDrained();
 }

@@ -1,7 +1,9 @@
 // DownstreamConnection: one client connection. Joins the pure HTTP/1.1 parser to the socket
 // (the only place that does), serves requests one at a time (pipelined ones wait, parsed but
 // unprocessed, until the previous response is done), enforces the request-headers and idle
-// timeouts, answers codec errors with 400/431 and closes, and tunnels after a 101.
+// timeouts, answers codec errors with 400/431 and closes, and tunnels after a 101. Flow control:
+// it stops reading the client while the upstream is behind, and tells the stream when its own
+// output queue passes the watermarks so the upstream stops being read.
 //
 // Internal header (gateway/). Thread affinity: the worker thread that accepted it.
 #pragma once
@@ -49,11 +51,14 @@ class DownstreamConnection final : public StreamOwner, public Http1Parser::Callb
   void onStreamReset() override;
   void onUpgraded() override { upgraded_ = true; }
   bool draining() const override { return host_.draining(); }
+  void setReadPaused(bool paused) override;
 
  private:
   enum class TimerMode { None, Idle, RequestHeaders, Linger };
 
   void onRead(ssize_t nread, const uv_buf_t* buf);
+  // Starts or stops reading the socket to match the flags below.
+  void updateReading();
   void process(std::string_view data);
   void afterResponse();
   void codecError(const CodecError& error);
@@ -65,6 +70,7 @@ class DownstreamConnection final : public StreamOwner, public Http1Parser::Callb
   // Http1Parser::Callbacks
   void onRequestHead(RequestHead&& head) override;
   void onBody(std::string_view chunk) override;
+  void onTrailers(HeaderMap&& trailers) override;
   void onMessageComplete() override;
 
   ConnectionHost& host_;
@@ -87,6 +93,8 @@ class DownstreamConnection final : public StreamOwner, public Http1Parser::Callb
   bool closing_ = false;         // no more requests; close once output is flushed
   bool closed_ = false;
   bool flush_scheduled_ = false;
+  bool reading_ = false;
+  bool paused_by_stream_ = false;  // flow control: the upstream is behind
 };
 
 }  // namespace wasmgate::gateway

@@ -10,6 +10,8 @@ namespace wasmgate::gateway {
 
 namespace {
 constexpr size_t kMaxRetryBody = 64 * 1024;  // beyond this a request body is not kept for retries
+// Request bytes held while the upstream connection is being set up before the client is paused.
+constexpr size_t kMaxBodyBeforeConnect = 1024 * 1024;
 }
 
 RouterFilter::RouterFilter(Dispatcher& dispatcher, WorkerGeneration& generation)
@@ -101,15 +103,32 @@ void RouterFilter::sendBody(std::string_view data, bool end_stream) {
       body_.append(data);  // not connected yet: must hold it anyway
     }
   }
-  if (!connection_ready_ || !head_sent_) return;  // sent from body_ once connected
+  if (!connection_ready_ || !head_sent_) {
+    // Sent from body_ once connected; meanwhile don't let a large body pile up here.
+    if (body_.size() > kMaxBodyBeforeConnect && downstream_) downstream_->setRequestReadPaused(true);
+    return;
+  }
   if (tunnel_ || !upstream_head_.chunked) {
     connection_->send(data);
   } else {
     std::string framed;
     appendChunk(framed, data);
-    if (end_stream) appendLastChunk(framed);
+    if (end_stream) appendLastChunk(framed, request_trailers_);
     connection_->send(framed);
   }
+}
+
+void RouterFilter::setUpstreamReadPaused(bool paused) {
+  upstream_read_paused_ = paused;
+  if (connection_ && connection_ready_) connection_->setReadPaused(paused);
+}
+
+void RouterFilter::onUpstreamWriteWatermark(bool above) {
+  if (downstream_) downstream_->setRequestReadPaused(above);
+}
+
+void RouterFilter::onUpstreamTrailers(HeaderMap&& trailers) {
+  if (downstream_ && !done_) downstream_->setResponseTrailers(std::move(trailers));
 }
 
 void RouterFilter::startAttempt() {
@@ -141,12 +160,15 @@ void RouterFilter::onUpstreamReady(UpstreamConnection& connection) {
   if (!body_.empty() || (request_complete_ && upstream_head_.chunked)) {
     if (upstream_head_.chunked) {
       appendChunk(out, body_);
-      if (request_complete_) appendLastChunk(out);
+      if (request_complete_) appendLastChunk(out, request_trailers_);
     } else {
       out.append(body_);
     }
   }
   if (!body_kept_) body_.clear();
+  if (upstream_read_paused_) connection.setReadPaused(true);
+  // Reading the client resumes; the connection's own watermark pauses it again if need be.
+  if (downstream_) downstream_->setRequestReadPaused(false);
   connection.send(out);
 }
 

@@ -14,6 +14,7 @@
 
 #include "gateway/filter.h"
 #include "gateway/generation.h"
+#include "gateway/net/flow_control.h"
 #include "gateway/net/loop.h"
 #include "gateway/upstream/upstream_connection.h"
 
@@ -30,6 +31,13 @@ class RouterFilter final : public StreamFilter, public UpstreamConnection::Clien
   DataStatus decodeData(std::string& data, bool end_stream) override;
   void onStreamComplete() override;
 
+  // Set by the stream: the client side, for flow control and response trailers.
+  void setDownstreamSide(DownstreamSide* side) { downstream_ = side; }
+  // Flow control from the client side: stop / resume reading the upstream's response.
+  void setUpstreamReadPaused(bool paused);
+  // Chunked trailers of the request; sent after its last chunk.
+  void setRequestTrailers(HeaderMap&& trailers) { request_trailers_ = std::move(trailers); }
+
   // UpstreamConnection::Client
   void onUpstreamReady(UpstreamConnection& connection) override;
   void onUpstreamHead(ResponseHead&& head) override;
@@ -38,6 +46,8 @@ class RouterFilter final : public StreamFilter, public UpstreamConnection::Clien
   void onUpstreamFailure(UpstreamFailure failure, const std::string& detail) override;
   void onUpstreamRaw(std::string_view data) override;
   void onUpstreamReadDone() override;
+  void onUpstreamTrailers(HeaderMap&& trailers) override;
+  void onUpstreamWriteWatermark(bool above) override;
 
  private:
   void buildUpstreamHead(const RequestHead& request);
@@ -69,6 +79,9 @@ class RouterFilter final : public StreamFilter, public UpstreamConnection::Clien
   uint32_t attempts_ = 0;
   std::unique_ptr<Timer> timeout_;
   std::unique_ptr<HttpbinExchange> builtin_;
+  DownstreamSide* downstream_ = nullptr;
+  HeaderMap request_trailers_;
+  bool upstream_read_paused_ = false;
 };
 
 }  // namespace wasmgate::gateway

@@ -21,7 +21,10 @@ Stream::Stream(Dispatcher& dispatcher, std::shared_ptr<WorkerGeneration> generat
   info_.downstream_address = std::move(peer_address);
   std::vector<std::unique_ptr<StreamFilter>> filters;
   // Plugins (wasm filters) will be inserted here, before the router.
-  filters.push_back(std::make_unique<RouterFilter>(dispatcher_, *generation_));
+  auto router = std::make_unique<RouterFilter>(dispatcher_, *generation_);
+  router_ = router.get();
+  router_->setDownstreamSide(this);
+  filters.push_back(std::move(router));
   for (auto& f : filters) f->setCallbacks(*this);
   chain_ = std::make_unique<FilterChain>(std::move(filters), *this);
 }
@@ -63,6 +66,12 @@ void Stream::onRequestData(std::string_view data, bool end_stream) {
   if (end_stream) request_complete_ = true;
   info_.bytes_received += data.size();
   chain_->decodeData(data, end_stream);
+}
+
+void Stream::onRequestTrailers(HeaderMap&& trailers) { router_->setRequestTrailers(std::move(trailers)); }
+
+void Stream::onDownstreamWatermark(bool above) {
+  if (!finished_) router_->setUpstreamReadPaused(above);
 }
 
 void Stream::sendLocalReply(int status, std::string_view body, std::string_view details,
@@ -155,7 +164,7 @@ void Stream::sinkData(std::string_view data, bool end_stream) {
   if (body_allowed_ || tunnel_) {
     if (chunked_response_) {
       appendChunk(owner_.output(), data);
-      if (end_stream) appendLastChunk(owner_.output());
+      if (end_stream) appendLastChunk(owner_.output(), response_trailers_);
     } else {
       owner_.output().append(data);
     }

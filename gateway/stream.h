@@ -1,7 +1,8 @@
 // Stream: one request/response exchange on a downstream connection. It decorates the request
 // as Envoy's connection manager does (X-Request-Id, X-Forwarded-For/-Proto, 100-continue), runs
 // the filter chain (ending in the router), and frames the response for the client
-// (content-length, chunked, or close-delimited; keep-alive or close).
+// (content-length, chunked with trailers, or close-delimited; keep-alive or close). It relays flow
+// control between the client connection and the router's upstream connection.
 //
 // Internal header (gateway/). Thread affinity: the worker thread of its connection.
 #pragma once
@@ -13,6 +14,7 @@
 #include "gateway/filter.h"
 #include "gateway/filter_chain.h"
 #include "gateway/generation.h"
+#include "gateway/net/flow_control.h"
 #include "gateway/net/loop.h"
 
 namespace wasmgate::gateway {
@@ -30,9 +32,14 @@ class StreamOwner {
   // A 101 response was sent: further client bytes are raw tunnel data.
   virtual void onUpgraded() = 0;
   virtual bool draining() const = 0;
+  // Flow control: stop (resume) reading the client, because the upstream reads slower than the
+  // client sends.
+  virtual void setReadPaused(bool paused) = 0;
 };
 
-class Stream final : public FilterCallbacks, public FilterChain::EncodeSink, public Deletable {
+class RouterFilter;
+
+class Stream final : public FilterCallbacks, public FilterChain::EncodeSink, public DownstreamSide, public Deletable {
  public:
   Stream(Dispatcher& dispatcher, std::shared_ptr<WorkerGeneration> generation, StreamOwner& owner,
          RequestHead&& head, std::string peer_address);
@@ -41,6 +48,11 @@ class Stream final : public FilterCallbacks, public FilterChain::EncodeSink, pub
   // Runs the request headers through the chain; `end_stream`: the request has no body.
   void start(bool end_stream);
   void onRequestData(std::string_view data, bool end_stream);
+  // Chunked trailers of the request (before its final onRequestData).
+  void onRequestTrailers(HeaderMap&& trailers);
+  // Flow control from the connection: its output queue went above the high watermark (the
+  // client reads slowly) or back under the low one.
+  void onDownstreamWatermark(bool above);
   // The client connection went away: stop everything, log the request.
   void onDownstreamReset();
   bool requestComplete() const { return request_complete_; }
@@ -63,6 +75,10 @@ class Stream final : public FilterCallbacks, public FilterChain::EncodeSink, pub
   void sinkHeaders(ResponseHead& head, bool end_stream) override;
   void sinkData(std::string_view data, bool end_stream) override;
 
+  // DownstreamSide (used by the router)
+  void setRequestReadPaused(bool paused) override { owner_.setReadPaused(paused); }
+  void setResponseTrailers(HeaderMap&& trailers) override { response_trailers_ = std::move(trailers); }
+
  private:
   void decorateRequest();
   // Logs the request; `completed`: the whole response was framed (else the stream was reset).
@@ -74,6 +90,8 @@ class Stream final : public FilterCallbacks, public FilterChain::EncodeSink, pub
   RequestHead request_;
   StreamInfo info_;
   std::unique_ptr<FilterChain> chain_;
+  RouterFilter* router_ = nullptr;  // the chain's last filter, owned by chain_
+  HeaderMap response_trailers_;
   bool request_complete_ = false;
   bool response_started_ = false;
   bool response_complete_ = false;

@@ -53,4 +53,9 @@ void appendChunk(std::string& out, std::string_view data) {
 
 void appendLastChunk(std::string& out) { out.append("0\r\n\r\n", 5); }
 
+void appendLastChunk(std::string& out, const HeaderMap& trailers) {
+  out.append("0\r\n", 3);
+  appendHeaders(out, trailers);  // ends with the blank line
+}
+
 }  // namespace wasmgate::gateway

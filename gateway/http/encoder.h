@@ -21,5 +21,7 @@ void appendResponseHead(std::string& out, const ResponseHead& head);
 void appendChunk(std::string& out, std::string_view data);
 // The terminating "0\r\n\r\n" of a chunked body.
 void appendLastChunk(std::string& out);
+// The last chunk followed by a trailer section ("0\r\nname: value\r\n...\r\n").
+void appendLastChunk(std::string& out, const HeaderMap& trailers);
 
 }  // namespace wasmgate::gateway

@@ -33,6 +33,7 @@ class HeaderMap {
   const std::vector<Entry>& entries() const { return entries_; }
   std::vector<Entry>& mutableEntries() { return entries_; }
   size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
   void clear() { entries_.clear(); }
   // Bytes the headers take on the wire ("name: value\r\n" each).
   size_t byteSize() const;

@@ -15,6 +15,7 @@ struct Http1Parser::Impl {
   size_t header_count = 0;
   RequestHead request;
   ResponseHead response;
+  HeaderMap trailers;  // fields after the last chunk (their bytes count against the header limit)
   // obs-fold detection: llhttp reports a continuation line as a second value span of the same
   // header. A span split by a read boundary always runs to the end of its buffer; a span that
   // stopped short and is followed by another one was ended by a line fold.
@@ -54,6 +55,7 @@ struct Http1Parser::Impl {
     i.header_count = 0;
     i.request = RequestHead{};
     i.response = ResponseHead{};
+    i.trailers.clear();
     return HPE_OK;
   }
 
@@ -93,7 +95,9 @@ struct Http1Parser::Impl {
       return fail(p, request ? 431 : 502, request ? "http1.too_many_headers" : "upstream_too_many_headers",
                   "too many headers");
     }
-    if (!self(p).headers_done_) {  // trailers (after the last chunk) are dropped
+    if (self(p).headers_done_) {
+      i.trailers.add(i.field, i.value);
+    } else {
       HeaderMap& headers = self(p).kind_ == Kind::Request ? i.request.headers : i.response.headers;
       headers.add(i.field, i.value);
     }
@@ -144,7 +148,17 @@ struct Http1Parser::Impl {
 
   static int onMessageComplete(llhttp_t* p) {
     Http1Parser& s = self(p);
+    Impl& i = impl(p);
     s.in_message_ = false;
+    if (!i.trailers.empty()) {
+      // Framing fields have no meaning in a trailer section (RFC 9110 6.5.1): never pass them on.
+      i.trailers.remove("content-length");
+      i.trailers.remove("transfer-encoding");
+      i.trailers.remove("host");
+      HeaderMap trailers = std::move(i.trailers);
+      i.trailers.clear();
+      if (!trailers.empty()) s.callbacks_.onTrailers(std::move(trailers));
+    }
     s.callbacks_.onMessageComplete();
     // Stop after each message so pipelined requests are served one at a time. An upgrade is
     // left to llhttp, which then stops with HPE_PAUSED_UPGRADE.

@@ -1,6 +1,6 @@
 // Http1Parser: the HTTP/1.1 decoder, a pure wrapper around llhttp (no I/O, no sockets). It turns
 // bytes into a message head, body chunks as they arrive (content-length or chunked, never
-// buffered), and a completion event, and it rejects what a proxy must never forward: both
+// buffered), chunked trailers, and a completion event, and it rejects what a proxy must never forward: both
 // Content-Length and Transfer-Encoding, bad chunk sizes, obs-fold, invalid names or methods,
 // duplicate Content-Length, oversized headers.
 //
@@ -42,6 +42,9 @@ class Http1Parser {
     virtual void onRequestHead(RequestHead&& /*head*/) {}
     virtual void onResponseHead(ResponseHead&& /*head*/) {}
     virtual void onBody(std::string_view chunk) = 0;
+    // Trailer fields after the last chunk of a chunked body; called just before
+    // onMessageComplete, only when there were any.
+    virtual void onTrailers(HeaderMap&& /*trailers*/) {}
     virtual void onMessageComplete() = 0;
   };
 

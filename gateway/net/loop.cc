@@ -2,10 +2,21 @@
 
 #include <arpa/inet.h>
 
+#include <atomic>
+
 namespace wasmgate::gateway {
 
 namespace {
 constexpr size_t kReadBufferSize = 64 * 1024;
+// Sum of TcpWriter::pending() over the process; updated at each flush and write completion,
+// which is when the queues change size for the kernel's sake (appends between flushes are
+// counted at the next flush).
+std::atomic<int64_t> g_buffered_output{0};
+}
+
+size_t bufferedOutputBytes() {
+  int64_t v = g_buffered_output.load(std::memory_order_relaxed);
+  return v > 0 ? static_cast<size_t>(v) : 0;
 }
 
 Dispatcher::Dispatcher(uv_loop_t* loop)
@@ -99,21 +110,49 @@ TcpWriter::TcpWriter(uv_stream_t* stream, std::function<void(int)> on_error, std
   req_.data = this;
 }
 
+TcpWriter::~TcpWriter() { g_buffered_output.fetch_sub(static_cast<int64_t>(accounted_), std::memory_order_relaxed); }
+
+void TcpWriter::setWatermarks(Watermarks marks, std::function<void()> on_high, std::function<void()> on_low) {
+  marks_ = marks;
+  on_high_ = std::move(on_high);
+  on_low_ = std::move(on_low);
+}
+
+void TcpWriter::checkWatermarks() {
+  size_t now = pending();
+  g_buffered_output.fetch_add(static_cast<int64_t>(now) - static_cast<int64_t>(accounted_), std::memory_order_relaxed);
+  accounted_ = now;
+  if (!above_high_ && now > marks_.high) {
+    above_high_ = true;
+    if (on_high_) on_high_();
+  } else if (above_high_ && now < marks_.low) {
+    above_high_ = false;
+    if (on_low_) on_low_();
+  }
+}
+
 void TcpWriter::flush() {
-  if (writing_ || out_.empty()) return;
+  if (writing_ || out_.empty()) {
+    checkWatermarks();
+    return;
+  }
   uv_buf_t buf = uv_buf_init(out_.data(), static_cast<unsigned>(out_.size()));
   int n = uv_try_write(stream_, &buf, 1);
   if (n == static_cast<int>(out_.size())) {
     out_.clear();
+    checkWatermarks();
     if (on_drained_) on_drained_();
     return;
   }
   if (n < 0 && n != UV_EAGAIN) {
     out_.clear();
+    checkWatermarks();
     if (on_error_) on_error_(n);
     return;
   }
   size_t written = n > 0 ? static_cast<size_t>(n) : 0;
+  // The unwritten tail becomes the in-flight buffer; swapping keeps out_'s capacity from
+  // piling up a second copy of a large body.
   inflight_.assign(out_, written, std::string::npos);
   out_.clear();
   buf = uv_buf_init(inflight_.data(), static_cast<unsigned>(inflight_.size()));
@@ -122,8 +161,11 @@ void TcpWriter::flush() {
   if (rc != 0) {
     writing_ = false;
     inflight_.clear();
+    checkWatermarks();
     if (on_error_) on_error_(rc);
+    return;
   }
+  checkWatermarks();
 }
 
 void TcpWriter::onWrite(uv_write_t* req, int status) {
@@ -132,13 +174,15 @@ void TcpWriter::onWrite(uv_write_t* req, int status) {
   self->inflight_.clear();
   if (status < 0) {
     self->out_.clear();
+    self->checkWatermarks();
     if (status != UV_ECANCELED && self->on_error_) self->on_error_(status);
     return;
   }
   if (!self->out_.empty()) {
     self->flush();
-  } else if (self->on_drained_) {
-    self->on_drained_();
+  } else {
+    self->checkWatermarks();
+    if (self->on_drained_) self->on_drained_();
   }
 }
 

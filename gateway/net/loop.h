@@ -79,29 +79,56 @@ class Timer {
   Handle* handle_;
 };
 
+// Flow control thresholds of one connection's output, as Envoy's per-connection buffer limit:
+// above `high` bytes buffered the producer is paused, below `low` it resumes. The gap keeps a
+// slow peer from toggling reads on every write completion.
+struct Watermarks {
+  size_t high = 1024 * 1024;
+  size_t low = 256 * 1024;
+};
+
 // Buffered output of one stream handle. The owner appends, then calls flush() once per event.
 class TcpWriter {
  public:
   // `on_error` runs (from a libuv callback) when a write fails; `on_drained` whenever all
   // buffered bytes have been handed to the kernel.
   TcpWriter(uv_stream_t* stream, std::function<void(int)> on_error, std::function<void()> on_drained);
+  ~TcpWriter();
+  TcpWriter(const TcpWriter&) = delete;
+  TcpWriter& operator=(const TcpWriter&) = delete;
   std::string& buffer() { return out_; }
   void append(std::string_view data) { out_.append(data); }
   void flush();
   size_t pending() const { return out_.size() + inflight_.size(); }
   bool writing() const { return writing_; }
 
+  // Flow control: `on_high` runs when a flush leaves more than `high` bytes queued (the peer
+  // reads slower than we produce), `on_low` once the queue falls back under `low`. Each fires
+  // once per crossing. Both may be empty.
+  void setWatermarks(Watermarks marks, std::function<void()> on_high, std::function<void()> on_low);
+  bool aboveHighWatermark() const { return above_high_; }
+
  private:
   static void onWrite(uv_write_t* req, int status);
+  void checkWatermarks();
 
   uv_stream_t* stream_;
   std::function<void(int)> on_error_;
   std::function<void()> on_drained_;
+  std::function<void()> on_high_;
+  std::function<void()> on_low_;
+  Watermarks marks_;
   std::string out_;
   std::string inflight_;
   uv_write_t req_;
+  size_t accounted_ = 0;  // this writer's share of bufferedOutputBytes()
   bool writing_ = false;
+  bool above_high_ = false;
 };
+
+// Bytes queued in every TcpWriter of the process (all workers), for /stats and tests: the
+// figure flow control keeps bounded.
+size_t bufferedOutputBytes();
 
 // "ip:port" of a socket address.
 std::string formatAddress(const sockaddr* addr);

@@ -27,6 +27,8 @@ UpstreamConnection::UpstreamConnection(Dispatcher& dispatcher, ConnPool& pool, E
   uv_tcp_init(dispatcher_.loop(), tcp_);
   tcp_->data = this;
   connect_req_.data = this;
+  writer_.setWatermarks(Watermarks{}, [this] { if (client_) client_->onUpstreamWriteWatermark(true); },
+                        [this] { if (client_) client_->onUpstreamWriteWatermark(false); });
 }
 
 UpstreamConnection::~UpstreamConnection() = default;
@@ -44,7 +46,7 @@ void UpstreamConnection::connect(uint64_t timeout_ms) {
                             self->connected_ = true;
                             self->timer_.stop();
                             uv_tcp_nodelay(self->tcp_, 1);
-                            self->startReading();
+                            if (!self->read_paused_) self->startReading();
                             if (self->client_) self->client_->onUpstreamReady(*self);
                           });
   if (rc < 0) {
@@ -71,6 +73,17 @@ void UpstreamConnection::startReading() {
                 [](uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
                   static_cast<UpstreamConnection*>(s->data)->onRead(nread, buf);
                 });
+}
+
+void UpstreamConnection::setReadPaused(bool paused) {
+  if (paused == read_paused_ || closed_) return;
+  read_paused_ = paused;
+  if (!connected_) return;  // the connect callback starts reading unless paused
+  if (paused) {
+    uv_read_stop(reinterpret_cast<uv_stream_t*>(tcp_));
+  } else {
+    startReading();
+  }
 }
 
 void UpstreamConnection::send(std::string_view data, bool flush) {
@@ -144,6 +157,10 @@ void UpstreamConnection::onBody(std::string_view chunk) {
   if (client_) client_->onUpstreamData(chunk);
 }
 
+void UpstreamConnection::onTrailers(HeaderMap&& trailers) {
+  if (client_) client_->onUpstreamTrailers(std::move(trailers));
+}
+
 void UpstreamConnection::onMessageComplete() {
   if (!response_started_) return;  // end of an interim 1xx response
   if (tunnel_) return;             // a 101's head: the tunnel's bytes follow, nothing completes
@@ -165,6 +182,7 @@ void UpstreamConnection::release(bool reusable) {
     close();
     return;
   }
+  setReadPaused(false);  // an idle connection must see the upstream closing it
   idle_ = true;
   pool_->onIdle(this);
 }

@@ -43,6 +43,11 @@ class UpstreamConnection : public Http1Parser::Callbacks {
     virtual void onUpstreamRaw(std::string_view /*data*/) {}
     // The end of one read's worth of events (lets the client flush a pending head).
     virtual void onUpstreamReadDone() {}
+    // Chunked trailers of the response, just before onUpstreamComplete.
+    virtual void onUpstreamTrailers(HeaderMap&& /*trailers*/) {}
+    // Flow control: the request bytes queued for this upstream went above the high watermark
+    // (`above`) or back under the low one. The client should stop / resume feeding send().
+    virtual void onUpstreamWriteWatermark(bool /*above*/) {}
   };
 
   UpstreamConnection(Dispatcher& dispatcher, ConnPool& pool, Endpoint& endpoint);
@@ -61,6 +66,9 @@ class UpstreamConnection : public Http1Parser::Callbacks {
   // Closes at once (from any state); the client gets no more callbacks.
   void close();
   bool responseStarted() const { return response_started_; }
+  // Flow control: stop reading the upstream while the client side can't take more response
+  // bytes. Released connections always read again (to notice a close while pooled).
+  void setReadPaused(bool paused);
 
  private:
   friend class ConnPool;
@@ -72,6 +80,7 @@ class UpstreamConnection : public Http1Parser::Callbacks {
   void onRequestHead(RequestHead&&) override {}
   void onResponseHead(ResponseHead&& head) override;
   void onBody(std::string_view chunk) override;
+  void onTrailers(HeaderMap&& trailers) override;
   void onMessageComplete() override;
 
   Dispatcher& dispatcher_;
@@ -90,6 +99,7 @@ class UpstreamConnection : public Http1Parser::Callbacks {
   bool response_done_ = false;
   bool tunnel_ = false;
   bool idle_ = false;
+  bool read_paused_ = false;
 };
 
 struct PoolSettings {
