@@ -23,6 +23,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+threads_of() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
 dir=$(mktemp -d /tmp/wasmgate-memory-XXXXXX)
 BACKEND_PORT=$(free_port)
 render() {
@@ -38,7 +39,7 @@ trap cleanup EXIT
 "$NGINX" -p "$dir" -c "$dir/backend.conf" & pids+=($!)
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$BACKEND_PORT/" >/dev/null && break; sleep 0.05; done
 
-# One gateway with $1 workers -> "idle_kb load_peak_kb after_kb req_per_sec"
+# One gateway with $1 workers -> "idle_kb load_peak_kb after_kb req_per_sec threads"
 measure() {
   local workers=$1
   WASMGATE_PORT=$(free_port); ADMIN_PORT=$(free_port)
@@ -50,6 +51,7 @@ measure() {
   curl -fs "http://127.0.0.1:$WASMGATE_PORT/" >/dev/null || { echo "memory.sh: gateway not answering" >&2; cat "$dir/wasmgate.log" >&2; exit 1; }
   sleep 1
   local idle; idle=$(rss_kb $pid)
+  local threads; threads=$(threads_of $pid)
   wrk -t1 -c"$CONNECTIONS" -d"$DURATION" "http://127.0.0.1:$WASMGATE_PORT/" > "$dir/wrk.out" &
   local wrk_pid=$! peak=0 now
   while kill -0 $wrk_pid 2>/dev/null; do
@@ -61,23 +63,23 @@ measure() {
   local after; after=$(rss_kb $pid)
   local rps; rps=$(awk '/Requests\/sec/ { printf "%.0f", $2 }' "$dir/wrk.out")
   kill $pid; wait $pid 2>/dev/null || true
-  echo "$idle $peak $after $rps"
+  echo "$idle $peak $after $rps $threads"
 }
 
 echo "wasmgate RSS (kB): wrk -t1 -c$CONNECTIONS -d$DURATION through the gateway to an nginx backend, $(nproc) cores"
-printf "| workers | idle | under load (peak) | idle after load | req/s |\n|---:|---:|---:|---:|---:|\n"
+printf "| workers | threads | idle | under load (peak) | idle after load | req/s |\n|---:|---:|---:|---:|---:|---:|\n"
 first_workers=""; first_idle=0; first_peak=0
 declare -A idle_of peak_of
 for w in $WORKER_COUNTS; do
-  read -r idle peak after rps <<< "$(measure "$w")"
+  read -r idle peak after rps threads <<< "$(measure "$w")"
   idle_of[$w]=$idle; peak_of[$w]=$peak
-  printf "| %s | %s | %s | %s | %s |\n" "$w" "$idle" "$peak" "$after" "$rps"
+  printf "| %s | %s | %s | %s | %s | %s |\n" "$w" "$threads" "$idle" "$peak" "$after" "$rps"
   if [ -z "$first_workers" ]; then first_workers=$w; first_idle=$idle; first_peak=$peak; fi
 done
 echo
 for w in $WORKER_COUNTS; do
   [ "$w" = "$first_workers" ] && continue
   extra=$((w - first_workers))
-  echo "per extra worker ($first_workers -> $w): idle +$(( (idle_of[$w] - first_idle) / extra )) kB," \
-       "under load +$(( (peak_of[$w] - first_peak) / extra )) kB"
+  printf "per extra worker (%s -> %s workers): idle %+d kB, under load %+d kB\n" "$first_workers" "$w" \
+    $(( (idle_of[$w] - first_idle) / extra )) $(( (peak_of[$w] - first_peak) / extra ))
 done

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Side-by-side proxy benchmark: wrk on loopback against nginx proxy_pass and against wasmgate
-# (no plugin), both in front of the same nginx backend serving a small static body.
+# (no plugin, and optionally with plugin configurations), all in front of the same nginx backend
+# serving a small static body. Prints req/s, p50, p99 and each ratio to nginx.
 #
 #   bench/proxy.sh [BUILD_DIR]        (default: build)
 # Environment: DURATION (10s), CONNECTIONS (64), THREADS (1), WORKERS (1 proxy worker each),
-#              ROUNDS (3, alternating; the best round of each is reported).
+#              ROUNDS (3, alternating; the best round of each is reported),
+#              PLUGIN_ROWS ("label=FILE ..."; each FILE is YAML appended to the gateway's config,
+#              e.g. a plugins: section, and adds one wasmgate row called "label").
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,6 +18,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-1}
 WORKERS=${WORKERS:-1}
 ROUNDS=${ROUNDS:-3}
+PLUGIN_ROWS=${PLUGIN_ROWS:-}
 
 for tool in nginx wrk; do
   command -v $tool >/dev/null || [ -x /usr/sbin/$tool ] || { echo "proxy.sh: $tool is not installed" >&2; exit 1; }
@@ -24,22 +28,35 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 dir=$(mktemp -d /tmp/wasmgate-bench-XXXXXX)
-BACKEND_PORT=$(free_port); PROXY_PORT=$(free_port); WASMGATE_PORT=$(free_port); ADMIN_PORT=$(free_port)
+BACKEND_PORT=$(free_port); PROXY_PORT=$(free_port)
 render() {
   sed -e "s|@DIR@|$dir|g" -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" -e "s|@PROXY_PORT@|$PROXY_PORT|g" \
       -e "s|@WASMGATE_PORT@|$WASMGATE_PORT|g" -e "s|@ADMIN_PORT@|$ADMIN_PORT|g" -e "s|@WORKERS@|$WORKERS|g" "$1" > "$2"
 }
+WASMGATE_PORT=0; ADMIN_PORT=0
 render "$here/nginx/backend.conf.in" "$dir/backend.conf"
 render "$here/nginx/proxy.conf.in" "$dir/proxy.conf"
-render "$here/nginx/wasmgate.yaml.in" "$dir/wasmgate.yaml"
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT
 "$NGINX" -p "$dir" -c "$dir/backend.conf" & pids+=($!)
 "$NGINX" -p "$dir" -c "$dir/proxy.conf" & pids+=($!)
-"$wasmgate" run --config "$dir/wasmgate.yaml" --workers "$WORKERS" 2>"$dir/wasmgate.log" & pids+=($!)
-for port in $BACKEND_PORT $PROXY_PORT $WASMGATE_PORT; do
+
+# Rows: a label and the port that serves it. nginx first; every ratio is to it.
+labels=("nginx proxy_pass"); ports=($PROXY_PORT)
+start_wasmgate() {  # label [extra-yaml-file]
+  WASMGATE_PORT=$(free_port); ADMIN_PORT=$(free_port)
+  local n=${#labels[@]}
+  render "$here/nginx/wasmgate.yaml.in" "$dir/wasmgate-$n.yaml"
+  [ -n "${2:-}" ] && cat "$2" >> "$dir/wasmgate-$n.yaml"
+  "$wasmgate" run --config "$dir/wasmgate-$n.yaml" --workers "$WORKERS" 2>"$dir/wasmgate-$n.log" & pids+=($!)
+  labels+=("$1"); ports+=($WASMGATE_PORT)
+}
+start_wasmgate "wasmgate (no plugin)"
+for row in $PLUGIN_ROWS; do start_wasmgate "wasmgate (${row%%=*})" "${row#*=}"; done
+
+for port in $BACKEND_PORT "${ports[@]}"; do
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.05; done
   curl -fs "http://127.0.0.1:$port/" >/dev/null || { echo "proxy.sh: nothing answers on $port" >&2; cat "$dir"/*.log >&2; exit 1; }
 done
@@ -55,20 +72,23 @@ run_wrk() {
     END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }' "$dir/wrk.out"
 }
 
-wrk -t1 -c8 -d2s "http://127.0.0.1:$PROXY_PORT/" >/dev/null      # warm-up
-wrk -t1 -c8 -d2s "http://127.0.0.1:$WASMGATE_PORT/" >/dev/null
-best_n="0 0 0"; best_w="0 0 0"
+for port in "${ports[@]}"; do wrk -t1 -c8 -d2s "http://127.0.0.1:$port/" >/dev/null; done   # warm-up
+best=(); for i in "${!ports[@]}"; do best[$i]="0 0 0"; done
 for round in $(seq "$ROUNDS"); do
-  n=$(run_wrk $PROXY_PORT); w=$(run_wrk $WASMGATE_PORT)
-  echo "round $round: nginx $n | wasmgate $w  (req/s p50_ms p99_ms)"
-  [ "${n%% *}" -gt "${best_n%% *}" ] && best_n=$n
-  [ "${w%% *}" -gt "${best_w%% *}" ] && best_w=$w
+  line="round $round:"
+  for i in "${!ports[@]}"; do
+    r=$(run_wrk "${ports[$i]}")
+    line+=" ${labels[$i]%% *} $r |"
+    [ "${r%% *}" -gt "${best[$i]%% *}" ] && best[$i]=$r
+  done
+  echo "$line  (req/s p50_ms p99_ms)"
 done
-read -r n_rps n_p50 n_p99 <<< "$best_n"
-read -r w_rps w_p50 w_p99 <<< "$best_w"
-ratio=$(awk -v a="$w_rps" -v b="$n_rps" 'BEGIN { printf "%.2f", a / b }')
 echo
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $WORKERS proxy worker(s), $(nproc) cores, best of $ROUNDS"
-printf "| proxy | req/s | p50 (ms) | p99 (ms) | ratio to nginx |\n|---|---:|---:|---:|---:|\n"
-printf "| nginx proxy_pass | %s | %s | %s | 1.00 |\n" "$n_rps" "$n_p50" "$n_p99"
-printf "| wasmgate (no plugin) | %s | %s | %s | %s |\n" "$w_rps" "$w_p50" "$w_p99" "$ratio"
+printf "| proxy | req/s | p50 (ms) | p99 (ms) | req/s ratio to nginx | p99 ratio to nginx |\n|---|---:|---:|---:|---:|---:|\n"
+read -r n_rps _ n_p99 <<< "${best[0]}"
+for i in "${!ports[@]}"; do
+  read -r rps p50 p99 <<< "${best[$i]}"
+  awk -v l="${labels[$i]}" -v r="$rps" -v a="$p50" -v b="$p99" -v nr="$n_rps" -v np="$n_p99" \
+    'BEGIN { printf "| %s | %s | %s | %s | %.2f | %.2f |\n", l, r, a, b, r / nr, b / np }'
+done

@@ -11,13 +11,15 @@
 # How: the host configuration cannot compile for wasm32, so the first wasmgate_add_plugin() adds
 # an ExternalProject that configures this same source tree again with the wasm32-wasi toolchain
 # file; in that configuration wasmgate_add_plugin() is the real build (cmake/WasmgatePlugin.cmake)
-# and wasmgate_add_plugin_test() does nothing.
+# and wasmgate_add_plugin_test() does nothing. WASMGATE_WASM_BUILD tells the two apart, for
+# project code that belongs to one half only.
 set(WASMGATE_PLUGIN_DIR "${CMAKE_BINARY_DIR}/plugins")
 if(WASMGATE_PLUGIN_OUTPUT_DIR)  # passed down to the wasm configuration
   set(WASMGATE_PLUGIN_DIR "${WASMGATE_PLUGIN_OUTPUT_DIR}")
 endif()
 
 if(CMAKE_SYSTEM_PROCESSOR STREQUAL "wasm32")
+  set(WASMGATE_WASM_BUILD TRUE)
   set(WASMGATE_SDK_TARGET wasmgate::sdk)
   set(CMAKE_RUNTIME_OUTPUT_DIRECTORY "${WASMGATE_PLUGIN_DIR}")
   include(${WASMGATE_CMAKE_DIR}/WasmgatePlugin.cmake)
@@ -26,6 +28,7 @@ if(CMAKE_SYSTEM_PROCESSOR STREQUAL "wasm32")
   return()
 endif()
 
+set(WASMGATE_WASM_BUILD FALSE)
 include(ExternalProject)
 enable_testing()  # the tests below are ctest tests (find_package is normally called at the top level)
 find_program(WASM_OPT wasm-opt)

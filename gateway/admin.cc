@@ -5,6 +5,7 @@
 #include "gateway/http/encoder.h"
 #include "gateway/http/parser.h"
 #include "gateway/stats.h"
+#include "gateway/wasm/plugin_stats.h"
 
 namespace wasmgate::gateway {
 
@@ -107,7 +108,7 @@ std::string AdminServer::respond(const std::string& method, const std::string& p
     body = ready ? "LIVE\n" : "DRAINING\n";
     head.headers.add("content-type", "text/plain");
   } else if (path == "/stats" || path == "/stats/prometheus") {
-    body = Stats::global().prometheus();
+    body = Stats::global().prometheus() + wasm::pluginStatsPrometheus();
     head.headers.add("content-type", "text/plain; version=0.0.4");
   } else if (path == "/config_dump") {
     body = hooks_.config_dump();

@@ -112,6 +112,7 @@ void DownstreamConnection::onRead(ssize_t nread, const uv_buf_t* buf) {
     std::string input = std::move(pending_);
     pending_.clear();
     process(input);
+    updateReading();  // the backlog is parsed: reading may resume
     return;
   }
   process(data);
@@ -161,6 +162,8 @@ void DownstreamConnection::onRequestHead(RequestHead&& head) {
   body_expected_ = head.hasBody();
   bool end_stream = !body_expected_ && !head.upgrade;
   stream_ = std::make_unique<Stream>(host_.dispatcher(), generation_, *this, std::move(head), peer_);
+  // The previous response may still be queued above the watermark: this one waits its turn too.
+  if (writer_.aboveHighWatermark()) stream_->onDownstreamWatermark(true);
   stream_->start(end_stream);
 }
 

@@ -7,6 +7,7 @@
 #include "gateway/config_loader.h"
 #include "gateway/log.h"
 #include "gateway/stats.h"
+#include "gateway/wasm/plugin_set.h"
 
 namespace wasmgate::gateway {
 
@@ -32,6 +33,10 @@ Result<std::shared_ptr<const Snapshot>> Server::buildSnapshot(GatewayConfig conf
       snapshot->access_log = *log;
     }
   }
+  // Plugins are compiled and canary-started here, so a broken plugin rejects the config.
+  auto plugins = wasm::PluginSet::load(*shared);
+  if (!plugins) return makeError(plugins.message());
+  snapshot->plugins = *plugins;
   snapshot->routes = std::make_unique<RouteTable>(*shared);
   snapshot->config = std::move(shared);
   snapshot->generation = ++generation_;
@@ -103,6 +108,15 @@ int Server::run() {
   }
   logf(LogLevel::Info, "wasmgate listening on%s with %d worker(s)%s%s (config %s)", listeners.c_str(), workers,
        cfg.has_admin ? ", admin on " : "", cfg.has_admin ? cfg.admin.str().c_str() : "", cfg.source.c_str());
+  if (snapshot_->plugins) {
+    std::string names;
+    for (const auto& p : snapshot_->plugins->plugins()) names += (names.empty() ? "" : ", ") + p.spec.name;
+    logf(LogLevel::Info, "plugins (in filter order): %s", names.c_str());
+  }
+  if (!cfg.listeners.empty()) {
+    logf(LogLevel::Info, "try: curl -i http://%s/get%s%s", cfg.listeners.front().address.str().c_str(),
+         cfg.has_admin ? "   and   curl http://" : "", cfg.has_admin ? (cfg.admin.str() + "/stats").c_str() : "");
+  }
   uv_run(&loop_, UV_RUN_DEFAULT);
   // Close whatever is left (a signal handle, the poller) so the loop can be closed.
   uv_walk(&loop_, [](uv_handle_t* h, void*) { if (!uv_is_closing(h)) uv_close(h, nullptr); }, nullptr);

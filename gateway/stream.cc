@@ -20,7 +20,7 @@ Stream::Stream(Dispatcher& dispatcher, std::shared_ptr<WorkerGeneration> generat
   info_.start_ns = steadyNowNs();
   info_.downstream_address = std::move(peer_address);
   std::vector<std::unique_ptr<StreamFilter>> filters;
-  // Plugins (wasm filters) will be inserted here, before the router.
+  if (generation_->plugin_filters) generation_->plugin_filters->addFilters(filters);
   auto router = std::make_unique<RouterFilter>(dispatcher_, *generation_);
   router_ = router.get();
   router_->setDownstreamSide(this);

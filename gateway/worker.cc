@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "gateway/log.h"
+#include "gateway/wasm/plugin_set.h"
 
 namespace wasmgate::gateway {
 
@@ -16,6 +17,13 @@ static std::shared_ptr<WorkerGeneration> makeGeneration(Dispatcher& dispatcher, 
   g->clusters = std::make_unique<ClusterSet>(dispatcher, *s->config);
   g->snapshot = std::move(s);
   return g;
+}
+
+// Plugin VMs belong to the worker thread (one V8 isolate per worker), so they are built there.
+static void attachPlugins(WorkerGeneration& g) {
+  if (g.plugin_filters || !g.snapshot->plugins) return;
+  g.plugin_filters = wasm::PluginSet::forWorker(g.snapshot->plugins, *g.snapshot->routes,
+                                                g.snapshot->config->limits.max_buffered_body_bytes);
 }
 
 Worker::Worker(int index, std::shared_ptr<const Snapshot> snapshot) : index_(index) {
@@ -64,10 +72,13 @@ Status Worker::bind(const std::vector<ListenerConfig>& listeners) {
 
 void Worker::start() {
   thread_ = std::thread([this] {
+    attachPlugins(*generation_);
     uv_run(&loop_, UV_RUN_DEFAULT);
     // Handles still open (timers of pooled connections...) get one more turn to close.
     uv_walk(&loop_, [](uv_handle_t* h, void*) { if (!uv_is_closing(h)) uv_close(h, nullptr); }, nullptr);
     uv_run(&loop_, UV_RUN_DEFAULT);
+    // Plugin VMs die with this thread's isolate, not on the main thread.
+    if (generation_) generation_->plugin_filters.reset();
   });
 }
 
@@ -108,6 +119,7 @@ void Worker::onConnectionClosed(DownstreamConnection* connection) {
 void Worker::setSnapshot(std::shared_ptr<const Snapshot> snapshot) {
   post([this, snapshot = std::move(snapshot)]() mutable {
     generation_ = makeGeneration(*dispatcher_, std::move(snapshot));
+    attachPlugins(*generation_);
   });
 }
 

@@ -1,0 +1,44 @@
+// PluginSet: the plugins of one configuration generation, each read from its file and compiled
+// once for the process (runtime::v8Engine().compile), and checked by a canary start (instantiate +
+// proxy_on_configure) so a plugin that refuses its configuration is a configuration error.
+// forWorker() builds one worker's VMs from the compiled modules.
+//
+// Internal header (gateway/wasm/). load() and the canary run on the main thread; a PluginSet is
+// immutable afterwards and shared by every worker; forWorker() must run on the worker thread.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "gateway/config.h"
+#include "gateway/router.h"
+#include "gateway/wasm/filter_factory.h"
+#include "gateway/wasm/plugin_spec.h"
+#include "runtime/engine.h"
+
+namespace wasmgate::gateway::wasm {
+
+struct LoadedPlugin {
+  PluginSpec spec;
+  std::shared_ptr<const runtime::CompiledModule> module;
+};
+
+class PluginSet {
+ public:
+  // nullptr (no error) when the config has no plugins.
+  static Result<std::shared_ptr<const PluginSet>> load(const GatewayConfig& config);
+
+  const std::vector<LoadedPlugin>& plugins() const { return plugins_; }
+
+  // Worker thread: instantiates every plugin on a new WorkerEngine and starts its root context.
+  // `routes` is the generation's route table (route_name/cluster_name before the router runs);
+  // `buffer_limit` the default per-stream body buffer limit (limits.max_buffered_body_bytes).
+  static std::shared_ptr<PluginFilterFactory> forWorker(std::shared_ptr<const PluginSet> set,
+                                                       const RouteTable& routes, uint64_t buffer_limit);
+
+ private:
+  std::vector<LoadedPlugin> plugins_;
+};
+
+}  // namespace wasmgate::gateway::wasm

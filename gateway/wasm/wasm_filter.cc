@@ -1,0 +1,275 @@
+// The stream flow of WasmFilter: callbacks into the plugin, action mapping, deferred actions and
+// the fail strategy. The host interfaces it serves are in wasm_filter_hosts.cc.
+#include "gateway/wasm/wasm_filter.h"
+
+#include "gateway/log.h"
+
+namespace wasmgate::gateway::wasm {
+
+WasmFilter::WasmFilter(PluginRuntime& plugin, std::shared_ptr<StreamShared> shared)
+    : plugin_(plugin), shared_(std::move(shared)) {}
+
+WasmFilter::~WasmFilter() { onStreamComplete(); }
+
+bool WasmFilter::ensureStream() {
+  if (skipped_) return false;
+  if (started_) return true;
+  uint32_t root_id = 0;
+  auto vm = plugin_.vmForStream(&root_id);
+  if (!vm) {
+    onFailure(vm.message(), true);
+    return false;
+  }
+  vm_ = *vm;
+  runtime::StreamHost host{this, this, this, this};
+  auto id = vm_->createStream(root_id, host);
+  if (!id) {
+    onFailure(id.message(), true);
+    return false;
+  }
+  stream_id_ = *id;
+  started_ = true;
+  return true;
+}
+
+void WasmFilter::onFailure(const std::string& why, bool decoding) {
+  PluginCounters& c = plugin_.counters();
+  c.failures++;
+  if (vm_) plugin_.markForRebuild(vm_.get());
+  skipped_ = true;
+  logf(LogLevel::Error, "wasm %s: %s (%s)", plugin_.spec().name.c_str(), why.c_str(),
+       plugin_.spec().fail_open ? "FAIL_OPEN: skipped" : "FAIL_CLOSE: 503");
+  if (plugin_.spec().fail_open) {
+    c.fail_open_skips++;
+    return;
+  }
+  c.fail_closed_requests++;
+  runtime::LocalResponse reply;
+  reply.status_code = 503;
+  reply.details = "wasm_fail_stream";
+  if (decoding) {
+    callbacks_->sendLocalReply(503, "", "wasm_fail_stream");
+  } else {
+    replaceResponse(reply);
+  }
+}
+
+void WasmFilter::replaceResponse(const runtime::LocalResponse& reply) {
+  if (response_ == nullptr) {
+    callbacks_->resetStream(reply.details);
+    return;
+  }
+  response_->status = static_cast<int>(reply.status_code);
+  response_->reason.clear();
+  response_->headers.clear();
+  for (const auto& [k, v] : reply.headers) response_->headers.add(k, v);
+  response_->headers.set("content-length", std::to_string(response_end_ ? 0 : reply.body.size()));
+  callbacks_->streamInfo().response_code_details = reply.details.empty() ? "wasm_local_reply" : reply.details;
+  replacing_response_ = true;
+  replacement_body_ = reply.body;
+}
+
+bool WasmFilter::applyDeferred(bool decoding) {
+  if (pending_close_) {
+    pending_close_ = false;
+    skipped_ = true;
+    callbacks_->resetStream("wasm_close_stream");
+    return false;
+  }
+  if (pending_reply_) {
+    runtime::LocalResponse reply = std::move(*pending_reply_);
+    pending_reply_.reset();
+    plugin_.counters().local_replies++;
+    if (!decoding) {
+      replaceResponse(reply);
+      return false;
+    }
+    HeaderMap extra;
+    for (const auto& [k, v] : reply.headers) extra.add(k, v);
+    callbacks_->sendLocalReply(static_cast<int>(reply.status_code), reply.body,
+                               reply.details.empty() ? "wasm_local_reply" : reply.details, &extra);
+    return false;
+  }
+  return true;
+}
+
+static uint32_t headerCount(const HeaderMap& h, size_t pseudo) { return static_cast<uint32_t>(h.size() + pseudo); }
+
+HeadersStatus WasmFilter::decodeHeaders(RequestHead& head, bool end_stream) {
+  request_ = &head;
+  request_end_ = end_stream;
+  if (!ensureStream()) return plugin_.spec().fail_open ? HeadersStatus::Continue : HeadersStatus::StopIteration;
+  request_headers_open_ = true;
+  in_call_ = true;
+  plugin_.counters().calls++;
+  size_t host_entries = head.headers.has("host") ? 1 : 0;
+  auto r = vm_->onRequestHeaders(stream_id_, headerCount(head.headers, 4 - host_entries), end_stream);
+  in_call_ = false;
+  if (!r) {
+    onFailure(r.message(), true);
+    return plugin_.spec().fail_open ? HeadersStatus::Continue : HeadersStatus::StopIteration;
+  }
+  if (!applyDeferred(true)) return HeadersStatus::StopIteration;
+  abi::HeaderAction action = *r;
+  if (pending_continue_request_) {
+    pending_continue_request_ = false;
+    action = abi::HeaderAction::Continue;
+  }
+  switch (action) {
+    case abi::HeaderAction::Continue:
+    case abi::HeaderAction::ContinueAndEndStream:
+      request_headers_open_ = false;
+      return HeadersStatus::Continue;
+    case abi::HeaderAction::StopIteration:
+      return HeadersStatus::StopIteration;
+    default:
+      request_stop_all_ = !end_stream;
+      return HeadersStatus::StopIteration;
+  }
+}
+
+bool WasmFilter::overLimit(const std::string& data, bool decoding) {
+  uint64_t limit = decoding ? shared_->decoder_buffer_limit : shared_->encoder_buffer_limit;
+  if (limit == 0 || data.size() <= limit) return false;
+  skipped_ = true;
+  if (decoding) {
+    callbacks_->sendLocalReply(413, "Payload Too Large", "request_payload_too_large");
+  } else {
+    runtime::LocalResponse reply;
+    reply.status_code = 500;
+    reply.details = "response_payload_too_large";
+    replaceResponse(reply);
+  }
+  return true;
+}
+
+DataStatus WasmFilter::decodeData(std::string& data, bool end_stream) {
+  request_end_ = end_stream;
+  if (skipped_ || !started_) return plugin_.spec().fail_open || !skipped_ ? DataStatus::Continue : DataStatus::StopIterationNoBuffer;
+  if (request_stop_all_) {
+    // Envoy holds the body for a filter that stopped all iteration; the plugin sees it only
+    // after it continues.
+    if (overLimit(data, true)) return DataStatus::StopIterationNoBuffer;
+    return DataStatus::StopIterationAndBuffer;
+  }
+  if (buffering_request_ && overLimit(data, true)) return DataStatus::StopIterationNoBuffer;
+  body_ = &data;
+  body_is_request_ = true;
+  in_call_ = true;
+  plugin_.counters().calls++;
+  auto r = vm_->onRequestBody(stream_id_, static_cast<uint32_t>(data.size()), end_stream);
+  in_call_ = false;
+  body_ = nullptr;
+  if (!r) {
+    onFailure(r.message(), true);
+    return plugin_.spec().fail_open ? DataStatus::Continue : DataStatus::StopIterationNoBuffer;
+  }
+  if (!applyDeferred(true)) return DataStatus::StopIterationNoBuffer;
+  abi::DataAction action = *r;
+  if (pending_continue_request_) {
+    pending_continue_request_ = false;
+    action = abi::DataAction::Continue;
+  }
+  buffering_request_ = false;
+  switch (action) {
+    case abi::DataAction::Continue:
+      request_headers_open_ = false;
+      return DataStatus::Continue;
+    case abi::DataAction::StopIterationNoBuffer:
+      return DataStatus::StopIterationNoBuffer;
+    default:
+      if (overLimit(data, true)) return DataStatus::StopIterationNoBuffer;
+      buffering_request_ = true;
+      return DataStatus::StopIterationAndBuffer;
+  }
+}
+
+HeadersStatus WasmFilter::encodeHeaders(ResponseHead& head, bool end_stream) {
+  response_ = &head;
+  response_end_ = end_stream;
+  if (!ensureStream()) return HeadersStatus::Continue;
+  response_headers_open_ = true;
+  in_call_ = true;
+  plugin_.counters().calls++;
+  auto r = vm_->onResponseHeaders(stream_id_, headerCount(head.headers, 1), end_stream);
+  in_call_ = false;
+  if (!r) {
+    onFailure(r.message(), false);
+    return replacing_response_ && !end_stream ? HeadersStatus::StopIteration : HeadersStatus::Continue;
+  }
+  if (!applyDeferred(false)) return replacing_response_ && !end_stream ? HeadersStatus::StopIteration : HeadersStatus::Continue;
+  abi::HeaderAction action = *r;
+  if (pending_continue_response_) {
+    pending_continue_response_ = false;
+    action = abi::HeaderAction::Continue;
+  }
+  switch (action) {
+    case abi::HeaderAction::Continue:
+    case abi::HeaderAction::ContinueAndEndStream:
+      response_headers_open_ = false;
+      return HeadersStatus::Continue;
+    case abi::HeaderAction::StopIteration:
+      return HeadersStatus::StopIteration;
+    default:
+      response_stop_all_ = !end_stream;
+      return HeadersStatus::StopIteration;
+  }
+}
+
+DataStatus WasmFilter::encodeData(std::string& data, bool end_stream) {
+  response_end_ = end_stream;
+  if (replacing_response_) {
+    // The upstream body is dropped; the local reply's body goes out at the end.
+    if (!end_stream) return DataStatus::StopIterationNoBuffer;
+    data = replacement_body_;
+    return DataStatus::Continue;
+  }
+  if (skipped_ || !started_) return DataStatus::Continue;
+  if (response_stop_all_) {
+    if (overLimit(data, false)) return end_stream ? encodeData(data, end_stream) : DataStatus::StopIterationNoBuffer;
+    return DataStatus::StopIterationAndBuffer;
+  }
+  if (buffering_response_ && overLimit(data, false)) return encodeData(data, end_stream);
+  body_ = &data;
+  body_is_request_ = false;
+  in_call_ = true;
+  plugin_.counters().calls++;
+  auto r = vm_->onResponseBody(stream_id_, static_cast<uint32_t>(data.size()), end_stream);
+  in_call_ = false;
+  body_ = nullptr;
+  if (!r) {
+    onFailure(r.message(), false);
+    return replacing_response_ ? encodeData(data, end_stream) : DataStatus::Continue;
+  }
+  if (!applyDeferred(false)) return replacing_response_ ? encodeData(data, end_stream) : DataStatus::StopIterationNoBuffer;
+  abi::DataAction action = *r;
+  if (pending_continue_response_) {
+    pending_continue_response_ = false;
+    action = abi::DataAction::Continue;
+  }
+  buffering_response_ = false;
+  switch (action) {
+    case abi::DataAction::Continue:
+      response_headers_open_ = false;
+      return DataStatus::Continue;
+    case abi::DataAction::StopIterationNoBuffer:
+      return DataStatus::StopIterationNoBuffer;
+    default:
+      buffering_response_ = true;
+      if (end_stream) return DataStatus::Continue;  // nothing more will come: do not hang the response
+      return DataStatus::StopIterationAndBuffer;
+  }
+}
+
+void WasmFilter::onStreamComplete() {
+  if (!started_ || finished_) return;
+  finished_ = true;
+  request_headers_open_ = response_headers_open_ = false;
+  plugin_.counters().calls++;
+  if (Status s = vm_->finishStream(stream_id_); !s.ok() && !vm_->failed()) {
+    logf(LogLevel::Warn, "wasm %s: %s", plugin_.spec().name.c_str(), s.message().c_str());
+  }
+  if (vm_->failed()) plugin_.markForRebuild(vm_.get());
+}
+
+}  // namespace wasmgate::gateway::wasm

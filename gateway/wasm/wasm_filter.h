@@ -1,0 +1,113 @@
+// WasmFilter: one plugin on one stream. Maps the filter chain's decode/encode calls to the
+// plugin's proxy_on_request_* / proxy_on_response_* callbacks and serves the plugin's host calls
+// about the stream (header maps, body buffers, properties, stream control) the way Higress's
+// Envoy does (docs/plugins.md lists the details and the differences).
+//
+// Internal header (gateway/wasm/). Thread affinity: the stream's worker thread.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "gateway/filter.h"
+#include "gateway/router.h"
+#include "gateway/wasm/worker_plugins.h"
+#include "runtime/host.h"
+
+namespace wasmgate::gateway::wasm {
+
+// What the plugins of one stream share: filter state written with proxy_set_property, the route
+// as matched before any plugin ran, and the per-stream knobs set through properties.
+struct StreamShared {
+  const RouteTable* routes = nullptr;
+  std::optional<const RouteConfig*> route;  // resolved on first use
+  std::map<std::string, std::string> filter_state;  // "custom_log" -> value
+  uint64_t decoder_buffer_limit = 0;  // bytes a filter may buffer (set_decoder_buffer_limit)
+  uint64_t encoder_buffer_limit = 0;
+  bool clear_route_cache = true;
+};
+
+class WasmFilter final : public StreamFilter,
+                         private runtime::HeaderMapHost,
+                         private runtime::BufferHost,
+                         private runtime::PropertyHost,
+                         private runtime::StreamControlHost {
+ public:
+  WasmFilter(PluginRuntime& plugin, std::shared_ptr<StreamShared> shared);
+  ~WasmFilter() override;
+
+  HeadersStatus decodeHeaders(RequestHead& head, bool end_stream) override;
+  DataStatus decodeData(std::string& data, bool end_stream) override;
+  HeadersStatus encodeHeaders(ResponseHead& head, bool end_stream) override;
+  DataStatus encodeData(std::string& data, bool end_stream) override;
+  void onStreamComplete() override;
+
+ private:
+  // HeaderMapHost
+  abi::Status getHeader(abi::MapType, std::string_view key, std::string* value) override;
+  abi::Status addHeader(abi::MapType, std::string_view key, std::string_view value) override;
+  abi::Status replaceHeader(abi::MapType, std::string_view key, std::string_view value) override;
+  abi::Status removeHeader(abi::MapType, std::string_view key) override;
+  abi::Status getHeaders(abi::MapType, runtime::Pairs* pairs) override;
+  abi::Status setHeaders(abi::MapType, const runtime::Pairs& pairs) override;
+  abi::Status getHeaderMapSize(abi::MapType, uint32_t* size) override;
+  // BufferHost
+  abi::Status getBuffer(abi::BufferType, uint64_t start, uint64_t max_size, std::string* data) override;
+  abi::Status setBuffer(abi::BufferType, uint64_t start, uint64_t size, std::string_view data) override;
+  abi::Status getBufferStatus(abi::BufferType, uint64_t* length, uint32_t* flags) override;
+  // PropertyHost
+  abi::Status getProperty(std::string_view path, std::string* value) override;
+  abi::Status setProperty(std::string_view path, std::string_view value) override;
+  // StreamControlHost
+  abi::Status continueStream(abi::StreamType) override;
+  abi::Status closeStream(abi::StreamType) override;
+  abi::Status sendLocalResponse(const runtime::LocalResponse& response) override;
+
+  // Creates the stream context on first use; false: this filter is out of the stream (fail-open
+  // skip, or fail-closed reply already sent).
+  bool ensureStream();
+  // A callback failed: count it, schedule the rebuild, apply the fail strategy.
+  void onFailure(const std::string& why, bool decoding);
+  // Runs what the plugin asked for during the call that just returned.
+  bool applyDeferred(bool decoding);
+  void replaceResponse(const runtime::LocalResponse& reply);
+  HeaderMap* mapFor(abi::MapType type);
+  const RouteConfig* route();
+  bool overLimit(const std::string& data, bool decoding);
+
+  PluginRuntime& plugin_;
+  std::shared_ptr<StreamShared> shared_;
+  std::shared_ptr<runtime::WasmVm> vm_;
+  uint32_t stream_id_ = 0;
+  bool started_ = false;
+  bool skipped_ = false;  // fail-open, or the plugin is done with this stream
+  bool finished_ = false;
+
+  RequestHead* request_ = nullptr;
+  ResponseHead* response_ = nullptr;
+  bool request_headers_open_ = false;   // access window (§4.3)
+  bool response_headers_open_ = false;
+  std::string* body_ = nullptr;         // buffer of the current data callback
+  bool body_is_request_ = true;
+  bool request_end_ = false;
+  bool response_end_ = false;
+  bool request_stop_all_ = false;   // headers returned StopAll: hold body without calling the plugin
+  bool response_stop_all_ = false;
+
+  bool in_call_ = false;
+  bool pending_continue_request_ = false;
+  bool pending_continue_response_ = false;
+  bool pending_close_ = false;
+  std::optional<runtime::LocalResponse> pending_reply_;
+  bool local_reply_sent_ = false;
+  bool buffering_request_ = false;   // the last request data callback buffered
+  bool buffering_response_ = false;
+  // A local reply asked for in the response phase replaces the upstream response (its headers
+  // are still held here), as Envoy does before the response headers went downstream.
+  bool replacing_response_ = false;
+  std::string replacement_body_;
+};
+
+}  // namespace wasmgate::gateway::wasm

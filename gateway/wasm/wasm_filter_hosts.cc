@@ -1,0 +1,311 @@
+// The host interfaces WasmFilter serves for its plugin: header maps with pseudo headers and the
+// access windows, body buffers, properties (stream attributes and per-request filter state) and
+// stream control. Actions arrive after the plugin call returned (the runtime defers them); while
+// the filter is still inside its callback they are applied when it returns.
+#include <charconv>
+#include <cstring>
+
+#include "gateway/wasm/wasm_filter.h"
+
+namespace wasmgate::gateway::wasm {
+namespace {
+
+using abi::Status;
+
+std::string le64(uint64_t v) {
+  std::string out(8, '\0');
+  std::memcpy(out.data(), &v, 8);  // x86-64 and wasm are both little-endian
+  return out;
+}
+
+uint64_t portOf(std::string_view address) {
+  size_t colon = address.rfind(':');
+  uint64_t port = 0;
+  if (colon != std::string_view::npos) std::from_chars(address.data() + colon + 1, address.data() + address.size(), port);
+  return port;
+}
+
+bool isRequestMap(abi::MapType t) { return t == abi::MapType::RequestHeaders; }
+bool isResponseMap(abi::MapType t) { return t == abi::MapType::ResponseHeaders; }
+
+}  // namespace
+
+HeaderMap* WasmFilter::mapFor(abi::MapType type) {
+  if (isRequestMap(type) && request_ != nullptr && request_headers_open_) return &request_->headers;
+  if (isResponseMap(type) && response_ != nullptr && response_headers_open_) return &response_->headers;
+  return nullptr;
+}
+
+const RouteConfig* WasmFilter::route() {
+  if (!shared_->route) shared_->route = shared_->routes->match(callbacks_->requestHead());
+  return *shared_->route;
+}
+
+Status WasmFilter::getHeader(abi::MapType type, std::string_view key, std::string* value) {
+  HeaderMap* map = mapFor(type);
+  if (map == nullptr) return type <= abi::MapType::ResponseTrailers ? Status::NotFound : Status::BadArgument;
+  if (isRequestMap(type) && !key.empty() && key[0] == ':') {
+    if (key == ":method") *value = request_->method;
+    else if (key == ":path") *value = request_->target;
+    else if (key == ":authority") *value = request_->authority();
+    else if (key == ":scheme") *value = "http";
+    else return Status::NotFound;
+    return Status::Ok;
+  }
+  if (isResponseMap(type) && key == ":status") {
+    *value = std::to_string(response_->status);
+    return Status::Ok;
+  }
+  const std::string* v = map->get(key);
+  if (v == nullptr) return Status::NotFound;
+  *value = *v;
+  return Status::Ok;
+}
+
+Status WasmFilter::addHeader(abi::MapType type, std::string_view key, std::string_view value) {
+  HeaderMap* map = mapFor(type);
+  if (map == nullptr) return Status::BadArgument;
+  if (!key.empty() && key[0] == ':') return replaceHeader(type, key, value);
+  map->add(key, value);
+  if (isRequestMap(type) && shared_->clear_route_cache) shared_->route.reset();
+  return Status::Ok;
+}
+
+Status WasmFilter::replaceHeader(abi::MapType type, std::string_view key, std::string_view value) {
+  HeaderMap* map = mapFor(type);
+  if (map == nullptr) return Status::BadArgument;
+  if (isRequestMap(type)) {
+    if (shared_->clear_route_cache) shared_->route.reset();  // the router matches the new headers
+    if (key == ":path") request_->target = std::string(value);
+    else if (key == ":method") request_->method = std::string(value);
+    else if (key == ":authority" || key == "host") map->set("host", value);
+    else if (!key.empty() && key[0] == ':') return Status::Ok;  // :scheme is fixed
+    else map->set(key, value);
+    return Status::Ok;
+  }
+  if (isResponseMap(type) && key == ":status") {
+    int status = 0;
+    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), status);
+    if (ec != std::errc() || p != value.data() + value.size() || status < 100 || status > 999) return Status::BadArgument;
+    response_->status = status;
+    response_->reason.clear();
+    return Status::Ok;
+  }
+  map->set(key, value);
+  return Status::Ok;
+}
+
+Status WasmFilter::removeHeader(abi::MapType type, std::string_view key) {
+  HeaderMap* map = mapFor(type);
+  if (map == nullptr) return Status::BadArgument;
+  if (!key.empty() && key[0] == ':') return Status::Ok;
+  map->remove(key);
+  if (isRequestMap(type) && shared_->clear_route_cache) shared_->route.reset();
+  return Status::Ok;
+}
+
+Status WasmFilter::getHeaders(abi::MapType type, runtime::Pairs* pairs) {
+  HeaderMap* map = mapFor(type);
+  if (map == nullptr) return type <= abi::MapType::ResponseTrailers ? Status::Ok : Status::BadArgument;
+  if (isRequestMap(type)) {
+    pairs->emplace_back(":authority", request_->authority());
+    pairs->emplace_back(":path", request_->target);
+    pairs->emplace_back(":method", request_->method);
+    pairs->emplace_back(":scheme", "http");
+  } else if (isResponseMap(type)) {
+    pairs->emplace_back(":status", std::to_string(response_->status));
+  }
+  for (const auto& [k, v] : map->entries()) {
+    if (isRequestMap(type) && k == "host") continue;  // it is :authority
+    pairs->emplace_back(k, v);
+  }
+  return Status::Ok;
+}
+
+Status WasmFilter::setHeaders(abi::MapType type, const runtime::Pairs& pairs) {
+  HeaderMap* map = mapFor(type);
+  if (map == nullptr) return Status::BadArgument;
+  std::string authority = isRequestMap(type) ? request_->authority() : "";
+  map->clear();
+  if (isRequestMap(type)) map->set("host", authority);
+  for (const auto& [k, v] : pairs) {
+    if (!k.empty() && k[0] == ':') {
+      replaceHeader(type, k, v);
+    } else {
+      map->add(k, v);
+    }
+  }
+  if (isRequestMap(type) && shared_->clear_route_cache) shared_->route.reset();
+  return Status::Ok;
+}
+
+Status WasmFilter::getHeaderMapSize(abi::MapType type, uint32_t* size) {
+  runtime::Pairs pairs;
+  Status s = getHeaders(type, &pairs);
+  if (s != Status::Ok) return s;
+  size_t bytes = 0;
+  for (const auto& [k, v] : pairs) bytes += k.size() + v.size();
+  *size = static_cast<uint32_t>(bytes);
+  return Status::Ok;
+}
+
+Status WasmFilter::getBuffer(abi::BufferType type, uint64_t start, uint64_t max_size, std::string* data) {
+  bool request = type == abi::BufferType::HttpRequestBody;
+  if ((!request && type != abi::BufferType::HttpResponseBody) || body_ == nullptr || body_is_request_ != request) {
+    return Status::NotFound;
+  }
+  if (start > body_->size()) return Status::Ok;
+  *data = body_->substr(start, max_size);
+  return Status::Ok;
+}
+
+Status WasmFilter::setBuffer(abi::BufferType type, uint64_t start, uint64_t size, std::string_view data) {
+  bool request = type == abi::BufferType::HttpRequestBody;
+  if ((!request && type != abi::BufferType::HttpResponseBody) || body_ == nullptr || body_is_request_ != request) {
+    return Status::NotFound;
+  }
+  if (start == 0) {
+    body_->erase(0, std::min<uint64_t>(size, body_->size()));
+    body_->insert(0, data);
+  } else if (start >= body_->size()) {
+    body_->append(data);
+  } else {
+    return Status::BadArgument;
+  }
+  return Status::Ok;
+}
+
+Status WasmFilter::getBufferStatus(abi::BufferType type, uint64_t* length, uint32_t* flags) {
+  bool request = type == abi::BufferType::HttpRequestBody;
+  if (body_ == nullptr || body_is_request_ != request) return Status::NotFound;
+  *length = body_->size();
+  *flags = 0;
+  return Status::Ok;
+}
+
+Status WasmFilter::getProperty(std::string_view path, std::string* value) {
+  std::string key(path);
+  for (char& c : key) if (c == '\0') c = '.';
+  if (auto it = shared_->filter_state.find(key); it != shared_->filter_state.end()) {
+    *value = it->second;
+    return Status::Ok;
+  }
+  const RequestHead& req = callbacks_->requestHead();
+  const StreamInfo& info = callbacks_->streamInfo();
+  auto header = [&](const char* name) {
+    const std::string* v = req.headers.get(name);
+    return v ? *v : std::string();
+  };
+  if (key == "route_name" || key == "cluster_name") {
+    const RouteConfig* r = route();
+    if (r == nullptr) return Status::NotFound;
+    *value = key == "route_name" ? r->name : (info.service_name.empty() ? r->service : info.service_name);
+  } else if (key == "x_request_id" || key == "request.id") {
+    *value = info.request_id;
+  } else if (key == "request.path") {
+    *value = req.target;
+  } else if (key == "request.url_path") {
+    *value = std::string(req.path());
+  } else if (key == "request.query") {
+    *value = std::string(req.query());
+  } else if (key == "request.host") {
+    *value = req.authority();
+  } else if (key == "request.method") {
+    *value = req.method;
+  } else if (key == "request.scheme") {
+    *value = "http";
+  } else if (key == "request.protocol") {
+    *value = "HTTP/1." + std::to_string(req.version_minor);
+  } else if (key == "request.useragent") {
+    *value = header("user-agent");
+  } else if (key == "request.referer") {
+    *value = header("referer");
+  } else if (key.rfind("request.headers.", 0) == 0) {
+    const std::string* v = req.headers.get(key.substr(16));
+    if (v == nullptr) return Status::NotFound;
+    *value = *v;
+  } else if (key == "request.size") {
+    *value = le64(info.bytes_received);
+  } else if (key == "response.code") {
+    *value = le64(response_ ? response_->status : info.response_code);
+  } else if (key == "response.code_details") {
+    *value = info.response_code_details.empty() && response_ ? "via_upstream" : info.response_code_details;
+  } else if (key == "response.size") {
+    *value = le64(info.bytes_sent);
+  } else if (key == "source.address") {
+    *value = info.downstream_address;
+  } else if (key == "source.port") {
+    *value = le64(portOf(info.downstream_address));
+  } else if (key == "upstream.address") {
+    if (info.upstream_host.empty()) return Status::NotFound;
+    *value = info.upstream_host;
+  } else if (key == "connection.mtls") {
+    *value = std::string(1, '\0');
+  } else if (key == "connection.requested_server_name") {
+    value->clear();
+  } else {
+    return Status::NotFound;
+  }
+  return Status::Ok;
+}
+
+Status WasmFilter::setProperty(std::string_view path, std::string_view value) {
+  std::string key(path);
+  for (char& c : key) if (c == '\0') c = '.';
+  if (key == "clear_route_cache") {
+    shared_->clear_route_cache = value != "off";
+  } else if (key == "set_decoder_buffer_limit" || key == "set_encoder_buffer_limit") {
+    uint64_t limit = 0;
+    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+    if (ec != std::errc() || p != value.data() + value.size()) return Status::BadArgument;
+    (key == "set_decoder_buffer_limit" ? shared_->decoder_buffer_limit : shared_->encoder_buffer_limit) = limit;
+  } else if (key == "wasm_need_rebuild") {
+    if (value == "true" && vm_) plugin_.markForRebuild(vm_.get());
+  }
+  if (key.rfind("trace_span_tag.", 0) != 0) shared_->filter_state[key] = std::string(value);
+  return Status::Ok;
+}
+
+Status WasmFilter::continueStream(abi::StreamType type) {
+  if (type == abi::StreamType::Request) {
+    request_headers_open_ = false;
+    request_stop_all_ = false;
+    if (in_call_) pending_continue_request_ = true;
+    else callbacks_->continueDecoding();
+    return Status::Ok;
+  }
+  if (type == abi::StreamType::Response) {
+    response_headers_open_ = false;
+    response_stop_all_ = false;
+    if (in_call_) pending_continue_response_ = true;
+    else callbacks_->continueEncoding();
+    return Status::Ok;
+  }
+  return Status::BadArgument;
+}
+
+Status WasmFilter::closeStream(abi::StreamType type) {
+  if (type != abi::StreamType::Request && type != abi::StreamType::Response) return Status::BadArgument;
+  if (in_call_) {
+    pending_close_ = true;
+  } else {
+    skipped_ = true;
+    callbacks_->resetStream("wasm_close_stream");
+  }
+  return Status::Ok;
+}
+
+Status WasmFilter::sendLocalResponse(const runtime::LocalResponse& response) {
+  if (local_reply_sent_) return Status::BadArgument;  // once per plugin per stream
+  local_reply_sent_ = true;
+  if (in_call_) {
+    pending_reply_ = response;
+    return Status::Ok;
+  }
+  // From an async callback: the stream is waiting, apply now.
+  pending_reply_ = response;
+  applyDeferred(response_ == nullptr);
+  return Status::Ok;
+}
+
+}  // namespace wasmgate::gateway::wasm
