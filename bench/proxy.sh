@@ -7,7 +7,10 @@
 # Environment: DURATION (10s), CONNECTIONS (64), THREADS (1), WORKERS (1 proxy worker each),
 #              ROUNDS (3, alternating; the best round of each is reported),
 #              PLUGIN_ROWS ("label=FILE ..."; each FILE is YAML appended to the gateway's config,
-#              e.g. a plugins: section, and adds one wasmgate row called "label").
+#              e.g. a plugins: section, and adds one wasmgate row called "label"; @PLUGIN_DIR@ in
+#              it is BUILD_DIR/plugins and a "# path: /p" line makes wrk request /p for that row
+#              and for the nginx row "nginx (/p)"). Default, when the plugins are built: the
+#              rows of bench/plugins/ (hello-world, five plugins, a 64 KB body rewrite).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,6 +21,10 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-1}
 WORKERS=${WORKERS:-1}
 ROUNDS=${ROUNDS:-3}
+if [ -z "${PLUGIN_ROWS+x}" ] && [ -f "$build/plugins/hello-world.wasm" ]; then
+  PLUGIN_ROWS="hello-world=$here/plugins/hello-world.yaml.in five-plugins=$here/plugins/five-plugins.yaml.in"
+  PLUGIN_ROWS+=" 64KB-body-rewrite=$here/plugins/body-64k.yaml.in"
+fi
 PLUGIN_ROWS=${PLUGIN_ROWS:-}
 
 for tool in nginx wrk; do
@@ -31,10 +38,13 @@ dir=$(mktemp -d /tmp/wasmgate-bench-XXXXXX)
 BACKEND_PORT=$(free_port); PROXY_PORT=$(free_port)
 render() {
   sed -e "s|@DIR@|$dir|g" -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" -e "s|@PROXY_PORT@|$PROXY_PORT|g" \
-      -e "s|@WASMGATE_PORT@|$WASMGATE_PORT|g" -e "s|@ADMIN_PORT@|$ADMIN_PORT|g" -e "s|@WORKERS@|$WORKERS|g" "$1" > "$2"
+      -e "s|@WASMGATE_PORT@|$WASMGATE_PORT|g" -e "s|@ADMIN_PORT@|$ADMIN_PORT|g" -e "s|@WORKERS@|$WORKERS|g" \
+      -e "s|@PLUGIN_DIR@|$build/plugins|g" "$1" > "$2"
 }
 WASMGATE_PORT=0; ADMIN_PORT=0
 render "$here/nginx/backend.conf.in" "$dir/backend.conf"
+# 64 KB of text with a word to mask every 64 bytes, for the body-rewrite row.
+python3 -c 'import sys; sys.stdout.write(("x" * 57 + "secret\n") * 1024)' > "$dir/big.txt"
 render "$here/nginx/proxy.conf.in" "$dir/proxy.conf"
 
 pids=()
@@ -44,14 +54,20 @@ trap cleanup EXIT
 "$NGINX" -p "$dir" -c "$dir/proxy.conf" & pids+=($!)
 
 # Rows: a label and the port that serves it. nginx first; every ratio is to it.
-labels=("nginx proxy_pass"); ports=($PROXY_PORT)
+labels=("nginx proxy_pass"); ports=($PROXY_PORT); paths=(/)
 start_wasmgate() {  # label [extra-yaml-file]
   WASMGATE_PORT=$(free_port); ADMIN_PORT=$(free_port)
   local n=${#labels[@]}
   render "$here/nginx/wasmgate.yaml.in" "$dir/wasmgate-$n.yaml"
-  [ -n "${2:-}" ] && cat "$2" >> "$dir/wasmgate-$n.yaml"
+  local path=/
+  if [ -n "${2:-}" ]; then
+    render "$2" "$dir/extra-$n.yaml"
+    cat "$dir/extra-$n.yaml" >> "$dir/wasmgate-$n.yaml"
+    path=$(sed -n 's/^# path: *//p' "$2" | head -1); path=${path:-/}
+  fi
+  if [ "$path" != / ]; then labels+=("nginx ($path)"); ports+=($PROXY_PORT); paths+=("$path"); fi
   "$wasmgate" run --config "$dir/wasmgate-$n.yaml" --workers "$WORKERS" 2>"$dir/wasmgate-$n.log" & pids+=($!)
-  labels+=("$1"); ports+=($WASMGATE_PORT)
+  labels+=("$1"); ports+=($WASMGATE_PORT); paths+=("$path")
 }
 start_wasmgate "wasmgate (no plugin)"
 for row in $PLUGIN_ROWS; do start_wasmgate "wasmgate (${row%%=*})" "${row#*=}"; done
@@ -63,7 +79,7 @@ done
 
 # One wrk run -> "req_per_sec p50_ms p99_ms"
 run_wrk() {
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$1/" > "$dir/wrk.out"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$1$2" > "$dir/wrk.out"
   awk '
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
     /Requests\/sec/ { rps=$2 }
@@ -72,12 +88,12 @@ run_wrk() {
     END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }' "$dir/wrk.out"
 }
 
-for port in "${ports[@]}"; do wrk -t1 -c8 -d2s "http://127.0.0.1:$port/" >/dev/null; done   # warm-up
+for i in "${!ports[@]}"; do wrk -t1 -c8 -d2s "http://127.0.0.1:${ports[$i]}${paths[$i]}" >/dev/null; done   # warm-up
 best=(); for i in "${!ports[@]}"; do best[$i]="0 0 0"; done
 for round in $(seq "$ROUNDS"); do
   line="round $round:"
   for i in "${!ports[@]}"; do
-    r=$(run_wrk "${ports[$i]}")
+    r=$(run_wrk "${ports[$i]}" "${paths[$i]}")
     line+=" ${labels[$i]%% *} $r |"
     [ "${r%% *}" -gt "${best[$i]%% *}" ] && best[$i]=$r
   done

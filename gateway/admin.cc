@@ -110,12 +110,15 @@ std::string AdminServer::respond(const std::string& method, const std::string& p
   } else if (path == "/stats" || path == "/stats/prometheus") {
     body = Stats::global().prometheus() + wasm::pluginStatsPrometheus();
     head.headers.add("content-type", "text/plain; version=0.0.4");
+  } else if (path == "/plugins" && hooks_.plugins) {
+    body = hooks_.plugins();
+    head.headers.add("content-type", "application/json");
   } else if (path == "/config_dump") {
     body = hooks_.config_dump();
     head.headers.add("content-type", "application/json");
   } else {
     head.status = 404;
-    body = "admin: unknown path (try /ready, /stats, /config_dump)\n";
+    body = "admin: unknown path (try /ready, /stats, /config_dump, /plugins)\n";
   }
   head.headers.add("content-length", std::to_string(body.size()));
   head.headers.add("connection", "close");

@@ -21,6 +21,7 @@ class AdminServer {
   struct Hooks {
     std::function<bool()> ready;             // false while draining
     std::function<std::string()> config_dump;  // JSON text
+    std::function<std::string()> plugins;      // JSON text: loaded plugins, last reload error
   };
   AdminServer(uv_loop_t* loop, Hooks hooks);
   ~AdminServer();

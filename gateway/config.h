@@ -84,6 +84,7 @@ struct AccessLogConfig {
 
 struct GatewayConfig {
   std::string source;  // file name (or "<built-in demo>") for messages
+  std::string path;    // the config file as opened (empty for the built-in demo): plugin urls resolve from it
   std::vector<ListenerConfig> listeners;
   bool has_admin = false;
   SocketAddress admin;

@@ -110,7 +110,9 @@ Result<GatewayConfig> loadConfigFile(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   std::string name = path.substr(path.find_last_of('/') + 1);
-  return parseConfig(text.str(), name);
+  auto config = parseConfig(text.str(), name);
+  if (config) config->path = path;
+  return config;
 }
 
 std::string SocketAddress::str() const {

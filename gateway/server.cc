@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "gateway/config_loader.h"
 #include "gateway/log.h"
 #include "gateway/stats.h"
@@ -74,7 +76,8 @@ int Server::run() {
   if (cfg.has_admin) {
     admin_ = std::make_unique<AdminServer>(&loop_, AdminServer::Hooks{
         [this] { return !draining_; },
-        [this] { return configToJson(*snapshot_->config, snapshot_->generation); }});
+        [this] { return configToJson(*snapshot_->config, snapshot_->generation); },
+        [this] { return pluginsJson(); }});
     if (Status s = admin_->listen(cfg.admin); !s) {
       logf(LogLevel::Critical, "%s", s.message().c_str());
       for (auto& w : workers_) { w->stop(); w->start(); }
@@ -85,6 +88,7 @@ int Server::run() {
     }
   }
   for (auto& w : workers_) w->start();
+  watchPlugins();
 
   uv_signal_init(&loop_, &sighup_);
   uv_signal_init(&loop_, &sigterm_);
@@ -132,6 +136,7 @@ void Server::reload(const char* why) {
     Stats::global().configReload(false);
     logf(LogLevel::Error, "reload (%s) rejected, keeping generation %llu: %s", why,
          static_cast<unsigned long long>(snapshot_->generation), config.message().c_str());
+    last_reload_error_ = std::string(why) + ": " + config.message();
     return;
   }
   const GatewayConfig& old = *snapshot_->config;
@@ -147,12 +152,48 @@ void Server::reload(const char* why) {
   if (!snapshot) {
     Stats::global().configReload(false);
     logf(LogLevel::Error, "reload (%s) rejected: %s", why, snapshot.message().c_str());
+    last_reload_error_ = std::string(why) + ": " + snapshot.message();
     return;
   }
+  last_reload_error_.clear();
   snapshot_ = *snapshot;
   for (auto& w : workers_) w->setSnapshot(snapshot_);
+  watchPlugins();
   Stats::global().configReload(true);
   logf(LogLevel::Info, "reload (%s): generation %llu active", why, static_cast<unsigned long long>(snapshot_->generation));
+}
+
+void Server::watchPlugins() {
+  for (uv_fs_poll_t* p : plugin_polls_) {
+    uv_close(reinterpret_cast<uv_handle_t*>(p), [](uv_handle_t* h) { delete reinterpret_cast<uv_fs_poll_t*>(h); });
+  }
+  plugin_polls_.clear();
+  if (!snapshot_->plugins || draining_) return;
+  for (const auto& p : snapshot_->plugins->plugins()) {
+    auto* poll = new uv_fs_poll_t;
+    uv_fs_poll_init(&loop_, poll);
+    poll->data = this;
+    uv_fs_poll_start(poll, [](uv_fs_poll_t* h, int status, const uv_stat_t*, const uv_stat_t*) {
+      if (status == 0) static_cast<Server*>(h->data)->reload("plugin file changed");
+    }, p.spec.file.c_str(), 500);
+    plugin_polls_.push_back(poll);
+  }
+}
+
+std::string Server::pluginsJson() const {
+  using Json = nlohmann::json;
+  Json list = Json::array();
+  if (snapshot_->plugins) {
+    for (const auto& p : snapshot_->plugins->plugins()) {
+      list.push_back({{"name", p.spec.name}, {"root_id", p.spec.root_id}, {"file", p.spec.file},
+                      {"phase", wasm::phaseName(p.spec.phase)}, {"priority", p.spec.priority},
+                      {"fail_strategy", p.spec.fail_open ? "FAIL_OPEN" : "FAIL_CLOSE"},
+                      {"configuration", p.spec.configuration}});
+    }
+  }
+  Json out = {{"generation", snapshot_->generation}, {"plugins", list},
+              {"last_reload_error", last_reload_error_.empty() ? Json(nullptr) : Json(last_reload_error_)}};
+  return out.dump(2) + "\n";
 }
 
 void Server::startDrain(const char* why) {
@@ -165,6 +206,7 @@ void Server::startDrain(const char* why) {
     uv_close(reinterpret_cast<uv_handle_t*>(&config_poll_), nullptr);
     polling_ = false;
   }
+  watchPlugins();  // draining: closes the plugin file pollers
   for (auto& w : workers_) w->drain();
   drain_deadline_ = uv_now(&loop_) + timeout;
   drain_timer_ = std::make_unique<Timer>(&loop_, [this] { checkDrained(); });

@@ -37,6 +37,9 @@ class Server {
   Result<std::shared_ptr<const Snapshot>> buildSnapshot(GatewayConfig config);
   Result<GatewayConfig> loadConfig();
   void reload(const char* why);
+  // Polls the current generation's plugin files: a changed .wasm reloads like a config change.
+  void watchPlugins();
+  std::string pluginsJson() const;
   void startDrain(const char* why);
   void checkDrained();
   void shutdown();
@@ -50,6 +53,8 @@ class Server {
   uv_signal_t sighup_, sigterm_, sigint_;
   uv_fs_poll_t config_poll_;
   bool polling_ = false;
+  std::vector<uv_fs_poll_t*> plugin_polls_;
+  std::string last_reload_error_;  // shown at /plugins until a reload succeeds
   std::unique_ptr<Timer> drain_timer_;
   uint64_t drain_deadline_ = 0;
   bool draining_ = false;

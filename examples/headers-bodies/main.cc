@@ -1,9 +1,11 @@
 // headers-bodies: every header and buffered-body operation of the seed guide's API reference in
 // one plugin. Config:
 //   {"tag": "edge-1", "strip_request_header": "x-internal-token",
-//    "body_prefix": "[", "body_suffix": "]", "replace": {"from": "secret", "to": "******"}}
+//    "body_prefix": "[", "body_suffix": "]", "replace": {"from": "secret", "to": "******"},
+//    "json_inject": {"field": "injected", "value": "value"}}
 // Request: tags it (x-gateway), drops an internal header, and wraps a text body with the prefix
-// and suffix. Response: records the request path and method (cached by the SDK, so readable
+// and suffix; a JSON object body instead gets the json_inject field (the guide's buffered-body
+// sample). Response: records the request path and method (cached by the SDK, so readable
 // after the request headers are gone), hides the server header, and masks `from` in text bodies.
 #include <string>
 
@@ -14,6 +16,7 @@ struct RewriteConfig {
   std::string stripRequestHeader;
   std::string bodyPrefix, bodySuffix;
   std::string maskFrom, maskTo;
+  std::string injectField, injectValue;
 };
 
 wrapper::Error parseConfig(const wrapper::Json& json, RewriteConfig& config) {
@@ -26,7 +29,37 @@ wrapper::Error parseConfig(const wrapper::Json& json, RewriteConfig& config) {
   if (json.get("replace").exists() && config.maskFrom.empty()) {
     return wrapper::Error("field 'replace.from': must be a non-empty string");
   }
+  config.injectField = json.get("json_inject.field").asString();
+  config.injectValue = json.get("json_inject.value").asString();
   return {};
+}
+
+// A JSON string literal of `text`.
+std::string quoted(std::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    if (c < 0x20) {
+      out += "\\u00";
+      out.push_back("0123456789abcdef"[c >> 4]);
+      out.push_back("0123456789abcdef"[c & 0xf]);
+      continue;
+    }
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(static_cast<char>(c));
+  }
+  return out + "\"";
+}
+
+// Adds "field": "value" as the first member of a JSON object body; false if it is not one.
+bool injectJsonField(std::string_view body, const RewriteConfig& config) {
+  if (config.injectField.empty() || !wrapper::Json::Parse(body).isObject()) return false;
+  size_t open = body.find('{');
+  bool empty = body.find_first_not_of(" \t\r\n", open + 1) == body.find('}', open);
+  std::string member = quoted(config.injectField) + ":" + quoted(config.injectValue) + (empty ? "" : ",");
+  std::string changed(body);
+  changed.insert(open + 1, member);
+  proxywasm::ReplaceHttpRequestBody(changed);
+  return true;
 }
 
 types::Action onHttpRequestHeaders(wrapper::HttpContext& ctx, const RewriteConfig& config) {
@@ -40,6 +73,7 @@ types::Action onHttpRequestHeaders(wrapper::HttpContext& ctx, const RewriteConfi
 }
 
 types::Action onHttpRequestBody(wrapper::HttpContext&, const RewriteConfig& config, std::string_view body) {
+  if (injectJsonField(body, config)) return types::ActionContinue;
   if (!config.bodyPrefix.empty()) proxywasm::PrependHttpRequestBody(config.bodyPrefix);
   if (!config.bodySuffix.empty()) proxywasm::AppendHttpRequestBody(config.bodySuffix);
   log::Debugf("request body of %d bytes wrapped", body.size());

@@ -1,7 +1,8 @@
 // Small libuv helpers every gateway object uses: a one-shot/repeating Timer whose handle outlives
 // it safely, a Dispatcher (one per worker loop) with deferred deletion and a shared read buffer,
 // and TcpWriter, which batches a connection's output and writes it with as few syscalls as
-// possible (uv_try_write first, one uv_write for the rest).
+// possible (uv_try_write first, one uv_write for the rest) and reports when its queue crosses the
+// flow-control watermarks.
 //
 // Internal header (gateway/). Thread affinity: everything here belongs to one loop's thread.
 #pragma once

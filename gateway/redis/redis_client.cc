@@ -101,6 +101,9 @@ bool RedisClient::connect() {
 
 uint64_t RedisClient::call(std::string_view query, RedisReplyCallback callback, uint64_t owner) {
   uint64_t id = next_id_++;
+  // Loop time is cached at the start of an iteration; a deadline or flush timer counted from a
+  // stale time would fire early.
+  uv_update_time(loop_);
   uint64_t deadline = options_.timeout_ms > 0 ? uv_now(loop_) + options_.timeout_ms : 0;
   PendingCall entry{id, owner, deadline, std::move(callback)};
   if (connection_ == nullptr && !connect()) {
@@ -165,8 +168,10 @@ void RedisClient::onTimeout() {
 
 void RedisClient::onConnected(RedisConnection&) {
   connect_timer_.stop();
+  flush_timer_.stop();  // the connection writes all it holds now
   ++stats_.connects;
   backoff_ms_ = 0;
+  failed_attempts_ = 0;
 }
 
 void RedisClient::onReply(RedisConnection& connection, std::string&& reply) {
@@ -186,7 +191,11 @@ void RedisClient::onReply(RedisConnection& connection, std::string&& reply) {
   PendingCall call = std::move(pending_.front());
   pending_.pop_front();
   ++stats_.replies;
-  if (call.callback) call.callback(RedisCallStatus::Ok, reply);
+  if (call.callback) {
+    std::weak_ptr<char> alive = alive_;
+    call.callback(RedisCallStatus::Ok, reply);
+    if (alive.expired()) return;
+  }
   armTimeout();
 }
 
@@ -208,9 +217,14 @@ void RedisClient::dropConnection(bool came_up, const std::string& detail) {
     retry_at_ms_ = 0;
   } else {
     ++stats_.connect_failures;
-    backoff_ms_ = backoff_ms_ == 0 ? options_.backoff_base_ms
-                                   : std::min<uint64_t>(backoff_ms_ * 2, options_.backoff_max_ms);
-    retry_at_ms_ = uv_now(loop_) + backoff_ms_;
+    // The next endpoint is tried at once; the backoff starts when every endpoint has failed.
+    if (++failed_attempts_ % addresses_.size() == 0) {
+      backoff_ms_ = backoff_ms_ == 0 ? options_.backoff_base_ms
+                                     : std::min<uint64_t>(backoff_ms_ * 2, options_.backoff_max_ms);
+      retry_at_ms_ = uv_now(loop_) + backoff_ms_;
+    } else {
+      retry_at_ms_ = 0;
+    }
   }
   std::deque<PendingCall> calls;
   calls.swap(pending_);
@@ -225,9 +239,11 @@ void RedisClient::failLater(PendingCall call) {
 void RedisClient::deliverFailures() {
   std::vector<PendingCall> calls;
   calls.swap(failed_);
+  std::weak_ptr<char> alive = alive_;
   for (auto& call : calls) {
     ++stats_.network_errors;
     if (call.callback) call.callback(RedisCallStatus::NetworkError, {});
+    if (alive.expired()) return;
   }
 }
 

@@ -6,11 +6,13 @@
 // Failure semantics (Envoy's redis client): a Redis error reply ("-ERR", "-NOAUTH") is a reply;
 // a connection that fails or closes fails every call pending on it with NetworkError; a call
 // older than `timeout_ms` closes the connection (a pipelined reply cannot be skipped); after a
-// failed connect, calls fail at once until the backoff ends, then a new connection is tried.
+// failed connect the next endpoint is tried at once; once all have failed, calls fail at once
+// until the backoff (doubling up to a maximum) ends, then a new connection is tried.
 // Failures are always delivered from the loop, never from inside call().
 //
 // Internal header (gateway/redis/). Thread affinity: the loop given to create(); every method
-// and callback runs there. Never destroy the client from inside one of its callbacks.
+// and callback runs there. A callback may destroy the client (e.g. its VM failed and is being
+// rebuilt): the remaining callbacks of that batch are then dropped.
 #pragma once
 
 #include <cstdint>
@@ -112,9 +114,12 @@ class RedisClient : private RedisConnection::Owner {
   std::vector<PendingCall> failed_;  // to be told NetworkError on the next loop turn
   uint64_t next_id_ = 1;
   uint64_t backoff_ms_ = 0;
+  uint64_t failed_attempts_ = 0;  // connects that failed since the last one that came up
   uint64_t retry_at_ms_ = 0;  // loop time before which no connect is attempted
   std::string last_error_;
   RedisClientStats stats_;
+  // Expires when the client is destroyed: lets a callback delete the client under our feet.
+  std::shared_ptr<char> alive_ = std::make_shared<char>(0);
   Timer flush_timer_;
   Timer timeout_timer_;
   Timer connect_timer_;

@@ -1,6 +1,7 @@
 #include "gateway/wasm/plugin_spec.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -17,9 +18,12 @@ struct Checker {
   void error(const std::string& path, const std::string& problem) { errors.push_back(source + ": " + path + ": " + problem); }
 };
 
+// The folder of the config file, absolute (the process may be started from anywhere).
 std::string folderOf(const std::string& file) {
-  size_t slash = file.rfind('/');
-  return slash == std::string::npos ? "." : file.substr(0, slash == 0 ? 1 : slash);
+  std::error_code ec;
+  std::filesystem::path abs = std::filesystem::absolute(file, ec);
+  if (ec) abs = file;
+  return abs.parent_path().lexically_normal().string();
 }
 
 // A list of non-empty strings (ingress/domain/service), or an error.
@@ -188,8 +192,7 @@ void sortPluginSpecs(std::vector<PluginSpec>& specs) {
 Result<std::vector<PluginSpec>> parsePluginSpecs(const GatewayConfig& config, const std::string& builtin_base) {
   Json list = Json::parse(config.plugins_json, nullptr, false);
   if (list.is_discarded() || !list.is_array()) return makeError(config.source + ": plugins: expected a list");
-  const bool builtin = config.source.empty() || config.source.front() == '<';
-  const std::string base = builtin ? builtin_base : folderOf(config.source);
+  const std::string base = config.path.empty() ? builtin_base : folderOf(config.path);
   std::vector<std::string> errors;
   Checker check{config.source, errors};
   std::vector<PluginSpec> specs;

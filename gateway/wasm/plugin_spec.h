@@ -27,8 +27,8 @@ struct PluginSpec {
   std::vector<std::pair<std::string, std::string>> env;
 };
 
-// Parses `config.plugins_json`. Relative file:// paths resolve against the config file's folder,
-// or against `builtin_base` for the built-in demo. Errors name the source, the path
+// Parses `config.plugins_json`. Relative file:// paths resolve against the config file's folder
+// (config.path), or against `builtin_base` for the built-in demo. Errors name the source, the path
 // (plugins[2].matchRules[0]) and the problem. Plugins Higress would not push (every rule disabled
 // and defaultConfigDisable) are left out. The result is in filter order.
 Result<std::vector<PluginSpec>> parsePluginSpecs(const GatewayConfig& config, const std::string& builtin_base);

@@ -46,6 +46,24 @@ TEST(HeadersBodies, TextRequestBodyIsWrappedWhole) {
   EXPECT_EQ(http.request().forwarded_body_bytes, 8u);
 }
 
+TEST(HeadersBodies, AJsonObjectBodyGetsTheInjectedField) {
+  auto host = load(R"({"body_prefix": "[", "json_inject": {"field": "injected", "value": "say \"hi\"\n"}})");
+  auto http = host.newHttp();
+  http.requestHeaders({{":method", "POST"}, {":path", "/a"}, {"content-type", "application/json"}});
+  EXPECT_EQ(http.requestBody(R"({"a": 1})", true), DataAction::Continue);
+  EXPECT_EQ(http.request().body, R"({"injected":"say \"hi\"\u000a","a": 1})");
+
+  auto empty = host.newHttp();
+  empty.requestHeaders({{":method", "POST"}, {":path", "/a"}});
+  empty.requestBody(" { } ", true);
+  EXPECT_EQ(empty.request().body, R"( {"injected":"say \"hi\"\u000a" } )");
+
+  auto notAnObject = host.newHttp();
+  notAnObject.requestHeaders({{":method", "POST"}, {":path", "/a"}});
+  notAnObject.requestBody("[1, 2]", true);
+  EXPECT_EQ(notAnObject.request().body, "[[1, 2]") << "not an object: wrapped as text instead";
+}
+
 TEST(HeadersBodies, BinaryRequestBodyIsLeftAlone) {
   auto host = load();
   auto http = host.newHttp();

@@ -1,6 +1,6 @@
 // The streaming-body example through the harness: each response chunk is rewritten and passed on
-// at once (never buffered), the last chunk carries the footer, and request chunks stream through
-// unchanged while being counted.
+// at once (never buffered), the last chunk carries the footer, and request chunks are rewritten
+// the same way and counted.
 #include <gtest/gtest.h>
 
 #include <wasmgate/testing/plugin_test.h>
@@ -40,15 +40,15 @@ TEST(StreamingBody, AMatchSplitAcrossChunksIsNotRewritten) {
   EXPECT_EQ(http.response().body, "http://z\n<!-- rewritten in 2 chunks -->");
 }
 
-TEST(StreamingBody, RequestChunksStreamUnchangedAndAreCounted) {
+TEST(StreamingBody, RequestChunksAreRewrittenForwardedAndCounted) {
   auto host = load();
   auto http = host.newHttp();
   http.requestHeaders({{":method", "POST"}, {":path", "/upload"}});
   EXPECT_EQ(http.requestBody("12345", false), DataAction::Continue);
   EXPECT_EQ(http.request().forwarded_body_bytes, 5u);
-  EXPECT_EQ(http.requestBody("678", true), DataAction::Continue);
-  EXPECT_EQ(http.request().body, "12345678");
-  EXPECT_TRUE(host.hasLog(LogLevel::Info, "request body streamed: 8 bytes")) << host.logDump();
+  EXPECT_EQ(http.requestBody("url=http://a", true), DataAction::Continue);
+  EXPECT_EQ(http.request().body, "12345url=https://a");
+  EXPECT_TRUE(host.hasLog(LogLevel::Info, "request body streamed: 17 bytes")) << host.logDump();
 }
 
 TEST(StreamingBody, FromIsRequired) {

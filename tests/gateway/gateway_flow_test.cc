@@ -21,9 +21,12 @@ namespace {
 
 constexpr size_t kBodySize = 256u << 20;   // far beyond any sane buffer
 constexpr size_t kBlock = 64u << 10;
-// What may sit in kernel socket buffers (two loopback hops, autotuned) plus the gateway's
-// watermark: the producer may get this far ahead of a consumer that reads nothing.
-constexpr size_t kMaxAhead = 32u << 20;
+// What may sit in kernel socket buffers (two loopback hops; the test's own receiving socket is
+// capped at kTestRcvBuf, the gateway's are autotuned) plus the gateway's 1 MiB watermark: the
+// producer may get this far ahead of a consumer that reads nothing. Without flow control it
+// gets all kBodySize ahead.
+constexpr size_t kMaxAhead = 64u << 20;
+constexpr int kTestRcvBuf = 256 << 10;
 constexpr long kMaxRssGrowthKb = 16 * 1024;
 
 // Resident set of a process, from /proc (kB); -1 if unreadable.
@@ -74,8 +77,11 @@ bool readUntil(int fd, std::string& out, std::string_view marker, int timeout_ms
   return true;
 }
 
+void capReceiveBuffer(int fd) { ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &kTestRcvBuf, sizeof kTestRcvBuf); }
+
 int connectLoopback(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  capReceiveBuffer(fd);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
@@ -94,12 +100,18 @@ std::string routeTo(int upstream_port) {
 
 TEST(GatewayFlow, SlowClientPausesTheUpstream) {
   std::atomic<size_t> upstream_sent{0};
+  std::atomic<int> requests{0};
   ScriptedUpstream upstream([&](int fd) {
-    if (ScriptedUpstream::readRequest(fd).empty()) return;
-    if (!sendAll(fd, "HTTP/1.1 200 OK\r\ncontent-length: " + std::to_string(kBodySize) + "\r\n\r\n")) return;
-    for (size_t off = 0; off < kBodySize; off += kBlock) {
-      if (!sendAll(fd, patternBlock(off, kBlock))) return;
-      upstream_sent += kBlock;
+    while (!ScriptedUpstream::readRequest(fd).empty()) {
+      if (requests++ > 0) {  // later requests: a small answer
+        sendAll(fd, "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nsmall");
+        continue;
+      }
+      if (!sendAll(fd, "HTTP/1.1 200 OK\r\ncontent-length: " + std::to_string(kBodySize) + "\r\n\r\n")) return;
+      for (size_t off = 0; off < kBodySize; off += kBlock) {
+        if (!sendAll(fd, patternBlock(off, kBlock))) return;
+        upstream_sent += kBlock;
+      }
     }
   });
   int port = freePort(), admin = freePort();
@@ -139,9 +151,14 @@ TEST(GatewayFlow, SlowClientPausesTheUpstream) {
     for (ssize_t i = 0; i < n && intact; ++i) intact = buf[i] == patternAt(received + static_cast<size_t>(i));
     received += static_cast<size_t>(n);
   }
-  ::close(fd);
   EXPECT_EQ(received, kBodySize);
   EXPECT_TRUE(intact) << "the body was corrupted in transit";
+
+  // The connection (and the upstream, read again) serve the next request normally.
+  std::string next;
+  ASSERT_TRUE(sendAll(fd, "GET /next HTTP/1.1\r\nHost: a\r\n\r\n"));
+  EXPECT_TRUE(readUntil(fd, next, "\r\n\r\nsmall", 5000)) << next;
+  ::close(fd);
 }
 
 TEST(GatewayFlow, SlowUpstreamPausesTheClient) {
@@ -149,6 +166,7 @@ TEST(GatewayFlow, SlowUpstreamPausesTheClient) {
   std::atomic<size_t> upstream_got{0};
   ScriptedUpstream upstream([&](int fd) {
     std::string data;
+    capReceiveBuffer(fd);
     if (!readUntil(fd, data, "\r\n\r\n", 5000)) return;
     // Read nothing more until the test has looked at the client.
     while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -193,6 +211,47 @@ TEST(GatewayFlow, SlowUpstreamPausesTheClient) {
   EXPECT_TRUE(readUntil(fd, response, "\r\n\r\n" + std::to_string(kBodySize), 20000)) << response;
   ::close(fd);
   EXPECT_EQ(upstream_got.load(), kBodySize);
+}
+
+TEST(GatewayFlow, SlowClientPausesAWebSocketTunnel) {
+  // After a 101 the upstream floods raw bytes; the client reads none of them for a while.
+  std::atomic<size_t> upstream_sent{0};
+  ScriptedUpstream upstream([&](int fd) {
+    if (ScriptedUpstream::readRequest(fd).empty()) return;
+    if (!sendAll(fd, "HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\nupgrade: websocket\r\n\r\n")) return;
+    for (size_t off = 0; off < kBodySize; off += kBlock) {
+      if (!sendAll(fd, patternBlock(off, kBlock))) return;
+      upstream_sent += kBlock;
+    }
+  });
+  int port = freePort(), admin = freePort();
+  GatewayProcess gw;
+  ASSERT_TRUE(gw.start(gatewayConfig(port, admin, routeTo(upstream.port())), 1)) << gw.logs();
+  long rss_before = rssKb(gw.pid());
+  int fd = connectLoopback(port);
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(sendAll(fd, "GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"));
+  std::string head;
+  ASSERT_TRUE(readUntil(fd, head, "\r\n\r\n", 5000));
+  ASSERT_EQ(head.rfind("HTTP/1.1 101", 0), 0u) << head;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  size_t ahead = upstream_sent.load();
+  long growth = rssKb(gw.pid()) - rss_before;
+  std::printf("[flow] tunnel client paused: upstream ahead %zu bytes, gateway RSS +%ld kB\n", ahead, growth);
+  EXPECT_LT(ahead, kMaxAhead) << "the tunnel's upstream kept being read while the client read nothing";
+  EXPECT_LT(growth, kMaxRssGrowthKb) << "gateway RSS grew by " << growth << " kB";
+  // Reading resumes the tunnel: everything arrives.
+  size_t received = head.size() - (head.find("\r\n\r\n") + 4);
+  char buf[kBlock];
+  while (received < kBodySize) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 10000) <= 0) break;
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    received += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  EXPECT_EQ(received, kBodySize);
 }
 
 TEST(GatewayFlow, ChunkedTrailersPassBothWays) {

@@ -29,7 +29,8 @@ std::string httpbinRoute(const std::string& prefix) {
 TEST(GatewayOps, AdminReadyStatsAndConfigDump) {
   int port = freePort(), admin = freePort();
   GatewayProcess gw;
-  ASSERT_TRUE(gw.start(gatewayConfig(port, admin, httpbinRoute("/") + "plugins:\n  - name: key-auth\n    config: {consumers: []}\n")));
+  ASSERT_TRUE(gw.start(gatewayConfig(port, admin, httpbinRoute("/") + "plugins:\n  - name: key-auth\n    url: file://" WASMGATE_PLUGIN_DIR "/hello-world.wasm\n"
+                                 "    defaultConfig: {enabled: true}\n")));
   EXPECT_EQ(httpGet(port, "/status/201").status, 201);
   EXPECT_EQ(httpGet(port, "/get").status, 200);
   HttpResponse ready = httpGet(admin, "/ready");
@@ -44,7 +45,7 @@ TEST(GatewayOps, AdminReadyStatsAndConfigDump) {
   Json j = Json::parse(dump.body);
   EXPECT_EQ(j["routes"][0]["name"], "default/httpbin");
   EXPECT_EQ(j["services"][0]["builtin"], "httpbin");
-  EXPECT_EQ(j["plugins"][0]["name"], "key-auth");  // preserved for the plugin session
+  EXPECT_EQ(j["plugins"][0]["name"], "key-auth");  // the plugins section as declared
   EXPECT_EQ(httpGet(admin, "/nope").status, 404);
 }
 

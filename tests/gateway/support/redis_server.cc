@@ -42,8 +42,11 @@ int freeLoopbackPort() {
 }
 
 std::string respCommand(const std::vector<std::string>& args) {
-  std::string out = "*" + std::to_string(args.size()) + "\r\n";
-  for (const auto& arg : args) out += "$" + std::to_string(arg.size()) + "\r\n" + arg + "\r\n";
+  std::string out;
+  out.append("*").append(std::to_string(args.size())).append("\r\n");
+  for (const auto& arg : args) {
+    out.append("$").append(std::to_string(arg.size())).append("\r\n").append(arg).append("\r\n");
+  }
   return out;
 }
 

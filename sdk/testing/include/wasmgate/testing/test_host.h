@@ -73,7 +73,8 @@ class TestHost {
   // The plugin asked for a rebuild (property wasm_need_rebuild = "true").
   bool rebuildRequested() const;
 
-  // Outbound HTTP calls not answered yet, oldest first.
+  // Outbound HTTP calls not answered yet, oldest first. A snapshot (a copy, since answering a
+  // call changes the list): keep it in a variable, never bind a reference to one of its elements.
   std::vector<HttpCall> httpCalls() const;
   Status respondHttpCall(uint32_t token, const HttpCallReply& reply);
   Status respondHttpCall(const HttpCallReply& reply);  // the oldest pending call
@@ -81,7 +82,7 @@ class TestHost {
   Status failHttpCall(uint32_t token);
   Status failHttpCall();
 
-  // Redis: inits so far, and calls not answered yet (oldest first).
+  // Redis: inits so far, and calls not answered yet (oldest first). Snapshots, as httpCalls().
   std::vector<RedisInit> redisInits() const;
   std::vector<RedisCall> redisCalls() const;
   Status respondRedisCall(uint32_t token, std::string_view reply);  // raw RESP, see resp.h
