@@ -81,8 +81,24 @@ void FilterChain::onData(Direction& d, std::string_view data, bool end_stream) {
     iterate(d, 0, false, true);
     return;
   }
-  // Stopped: the holding filter sees everything buffered so far.
   size_t pos = d.stopped_at;
+  // Filters before the holding one let the headers pass, so they see the data first; one of them
+  // may buffer it (the next chunk then starts there) or take it.
+  for (size_t i = d.data_from; i < pos; ++i) {
+    DataStatus early = callData(d, i);
+    if (d.stopped_forever) return;
+    if (early == DataStatus::StopIterationNoBuffer) {
+      d.held.clear();
+      d.data_from = 0;
+      return;
+    }
+    if (early == DataStatus::StopIterationAndBuffer) {
+      d.data_from = i;
+      return;
+    }
+  }
+  d.data_from = 0;
+  // The holding filter sees everything buffered so far.
   DataStatus ds = callData(d, pos);
   if (d.stopped_forever) return;
   if (ds == DataStatus::StopIterationNoBuffer) d.held.clear();

@@ -52,6 +52,9 @@ class FilterChain {
     bool end_seen = false;      // the last data arrived
     bool stopped_forever = false;
     std::string held;           // data waiting at stopped_at (or being iterated)
+    // New data enters here: 0, or a filter before stopped_at that buffered it (filters ahead of
+    // the holding one see every chunk first, as in Envoy).
+    size_t data_from = 0;
   };
 
   StreamFilter& at(const Direction& d, size_t pos) {

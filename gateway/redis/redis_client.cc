@@ -1,6 +1,7 @@
 #include "gateway/redis/redis_client.h"
 
 #include <algorithm>
+#include <cassert>
 #include <charconv>
 
 namespace wasmgate::gateway::redis {
@@ -100,6 +101,7 @@ bool RedisClient::connect() {
 }
 
 uint64_t RedisClient::call(std::string_view query, RedisReplyCallback callback, uint64_t owner) {
+  assert(std::this_thread::get_id() == loop_thread_ && "RedisClient used off its loop thread");
   uint64_t id = next_id_++;
   // Loop time is cached at the start of an iteration; a deadline or flush timer counted from a
   // stale time would fire early.

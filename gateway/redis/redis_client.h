@@ -21,6 +21,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <sys/socket.h>
@@ -105,6 +106,7 @@ class RedisClient : private RedisConnection::Owner {
   void onTimeout();
 
   uv_loop_t* loop_;
+  std::thread::id loop_thread_ = std::this_thread::get_id();  // checked in debug builds
   RedisClientOptions options_;
   std::vector<sockaddr_storage> addresses_;
   size_t next_address_ = 0;

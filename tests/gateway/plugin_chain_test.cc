@@ -250,7 +250,7 @@ TEST(PluginChain, BufferLimitSetByPluginAnswers413) {
       << f.gw.logs();
   RawClient c(f.port);
   c.send("POST /x HTTP/1.1\r\nHost: h\r\ncontent-length: 100\r\n\r\n" + std::string(100, 'a'));
-  EXPECT_EQ(c.readResponse().status, 413);
+  EXPECT_EQ(c.readResponse().status, 413) << f.gw.logs();
   RawClient small(f.port);
   small.send("POST /x HTTP/1.1\r\nHost: h\r\ncontent-length: 5\r\n\r\nsmall");
   // Within the limit the plugin keeps buffering (it never continues): no answer, no 413.
