@@ -52,6 +52,10 @@ void AccessLog::log(const RequestHead& request, const StreamInfo& info, uint64_t
       {"x_forwarded_for", header("x-forwarded-for")},
       {"upstream_attempts", info.upstream_attempts},
   };
+  // Plugins' log attributes, as Higress's access log format prints %FILTER_STATE(wasm.custom_log)%.
+  for (const char* key : {"custom_log", "ai_log"}) {
+    if (auto it = info.filter_state.find(key); it != info.filter_state.end()) line[key] = it->second;
+  }
   // Invalid UTF-8 from a client must not stop the log: replace rather than throw.
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   text.push_back('\n');

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -47,6 +48,9 @@ struct StreamInfo {
   uint64_t bytes_sent = 0;      // response body
   std::string downstream_address;  // client "ip:port"
   uint32_t upstream_attempts = 0;
+  // Per-request filter state written by plugins (proxy_set_property), e.g. custom_log, ai_log:
+  // readable by later plugins and written to the access log.
+  std::map<std::string, std::string> filter_state;
 };
 
 // Given to each filter; implemented by the stream.

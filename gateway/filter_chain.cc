@@ -76,19 +76,19 @@ void FilterChain::resume(Direction& d) {
 void FilterChain::onData(Direction& d, std::string_view data, bool end_stream) {
   if (d.stopped_forever) return;
   d.end_seen = d.end_seen || end_stream;
-  d.held.append(data);
   if (d.stopped_at == kNone) {
+    d.held.append(data);
     iterate(d, 0, false, true);
     return;
   }
   size_t pos = d.stopped_at;
-  // Filters before the holding one let the headers pass, so they see the data first; one of them
-  // may buffer it (the next chunk then starts there) or take it.
+  d.early.append(data);
   for (size_t i = d.data_from; i < pos; ++i) {
-    DataStatus early = callData(d, i);
+    StreamFilter& f = at(d, i);
+    DataStatus early = d.decode ? f.decodeData(d.early, d.end_seen) : f.encodeData(d.early, d.end_seen);
     if (d.stopped_forever) return;
     if (early == DataStatus::StopIterationNoBuffer) {
-      d.held.clear();
+      d.early.clear();
       d.data_from = 0;
       return;
     }
@@ -98,6 +98,8 @@ void FilterChain::onData(Direction& d, std::string_view data, bool end_stream) {
     }
   }
   d.data_from = 0;
+  d.held.append(d.early);
+  d.early.clear();
   // The holding filter sees everything buffered so far.
   DataStatus ds = callData(d, pos);
   if (d.stopped_forever) return;

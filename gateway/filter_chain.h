@@ -52,9 +52,10 @@ class FilterChain {
     bool end_seen = false;      // the last data arrived
     bool stopped_forever = false;
     std::string held;           // data waiting at stopped_at (or being iterated)
-    // New data enters here: 0, or a filter before stopped_at that buffered it (filters ahead of
-    // the holding one see every chunk first, as in Envoy).
+    // Filters before stopped_at let the headers pass, so each new chunk goes through them first
+    // (as in Envoy); one of them may buffer it in `early`, at data_from.
     size_t data_from = 0;
+    std::string early;
   };
 
   StreamFilter& at(const Direction& d, size_t pos) {

@@ -34,17 +34,23 @@ runtime::WorkerEngine& canaryEngine() {
 Result<std::shared_ptr<const PluginSet>> PluginSet::load(const GatewayConfig& config) {
   auto specs = parsePluginSpecs(config, WASMGATE_PLUGIN_DIR);
   if (!specs) return makeError(specs.message());
-  if (specs->empty()) return std::shared_ptr<const PluginSet>();
   auto set = std::make_shared<PluginSet>();
   for (PluginSpec& spec : *specs) {
     std::string where = config.source + ": plugin '" + spec.name + "' (" + spec.file + ")";
     auto bytes = readFile(spec.file);
+    if (!bytes && config.path.empty()) {
+      // The built-in demo names the build tree's hello-world.wasm; an installed binary may run
+      // without it, and should still serve the demo.
+      logf(LogLevel::Warn, "%s: %s; the demo runs without it", where.c_str(), bytes.message().c_str());
+      continue;
+    }
     if (!bytes) return makeError(where + ": " + bytes.message());
     auto module = runtime::v8Engine().compile(
         std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()), spec.name);
     if (!module) return makeError(where + ": " + module.message());
     set->plugins_.push_back(LoadedPlugin{std::move(spec), *module});
   }
+  if (set->plugins_.empty()) return std::shared_ptr<const PluginSet>();
   // Canary: every plugin must instantiate and accept its configuration before the config is used.
   GatewayLogHost log;
   for (const LoadedPlugin& p : set->plugins_) {

@@ -18,12 +18,12 @@
 
 namespace wasmgate::gateway::wasm {
 
-// What the plugins of one stream share: filter state written with proxy_set_property, the route
-// as matched before any plugin ran, and the per-stream knobs set through properties.
+// What the plugins of one stream share: the route as matched before any plugin ran (re-matched
+// after request header changes), and the per-stream knobs set through properties. Filter state
+// written with proxy_set_property lives in StreamInfo::filter_state (the access log reads it).
 struct StreamShared {
   const RouteTable* routes = nullptr;
   std::optional<const RouteConfig*> route;  // resolved on first use
-  std::map<std::string, std::string> filter_state;  // "custom_log" -> value
   uint64_t decoder_buffer_limit = 0;  // bytes a filter may buffer (set_decoder_buffer_limit)
   uint64_t encoder_buffer_limit = 0;
   bool clear_route_cache = true;

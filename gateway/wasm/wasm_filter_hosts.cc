@@ -186,12 +186,12 @@ Status WasmFilter::getBufferStatus(abi::BufferType type, uint64_t* length, uint3
 Status WasmFilter::getProperty(std::string_view path, std::string* value) {
   std::string key(path);
   for (char& c : key) if (c == '\0') c = '.';
-  if (auto it = shared_->filter_state.find(key); it != shared_->filter_state.end()) {
+  const RequestHead& req = callbacks_->requestHead();
+  const StreamInfo& info = callbacks_->streamInfo();
+  if (auto it = info.filter_state.find(key); it != info.filter_state.end()) {
     *value = it->second;
     return Status::Ok;
   }
-  const RequestHead& req = callbacks_->requestHead();
-  const StreamInfo& info = callbacks_->streamInfo();
   auto header = [&](const char* name) {
     const std::string* v = req.headers.get(name);
     return v ? *v : std::string();
@@ -262,7 +262,7 @@ Status WasmFilter::setProperty(std::string_view path, std::string_view value) {
   } else if (key == "wasm_need_rebuild") {
     if (value == "true" && vm_) plugin_.markForRebuild(vm_.get());
   }
-  if (key.rfind("trace_span_tag.", 0) != 0) shared_->filter_state[key] = std::string(value);
+  if (key.rfind("trace_span_tag.", 0) != 0) callbacks_->streamInfo().filter_state[key] = std::string(value);
   return Status::Ok;
 }
 

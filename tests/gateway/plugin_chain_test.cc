@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -66,8 +68,8 @@ struct Fixture {
   int port = freePort();
   int admin = freePort();
   GatewayProcess gw;
-  bool start(const std::string& plugins) {
-    return gw.start(gatewayConfig(port, admin, routesTo(upstream.port()) + "plugins:\n" + plugins), 1);
+  bool start(const std::string& plugins, const std::string& extra = "") {
+    return gw.start(gatewayConfig(port, admin, extra + routesTo(upstream.port()) + "plugins:\n" + plugins), 1);
   }
 };
 
@@ -150,9 +152,19 @@ TEST(PluginChain, PropertiesWrittenByOnePluginAreReadByLaterOnes) {
             "request_headers get_property route_name\nrequest_headers add_header 0 x-route $\n"
             "request_headers get_property cluster_name\nrequest_headers add_header 0 x-cluster $\n"
             "request_headers get_property request.url_path\nrequest_headers add_header 0 x-url-path $");
-  ASSERT_TRUE(f.start(plugins)) << f.gw.logs();
+  std::string access_log = "/tmp/wasmgate-chain-access-" + std::to_string(getpid()) + ".log";
+  ASSERT_TRUE(f.start(plugins, "access_log:\n  path: " + access_log + "\n")) << f.gw.logs();
   HttpResponse r = httpGet(f.port, "/a/z?q=1");
   ASSERT_EQ(r.status, 200);
+  // The filter state reaches the access log line of the request.
+  std::string text;
+  for (int i = 0; i < 50 && text.find("hello-state") == std::string::npos; ++i) {
+    usleep(20 * 1000);
+    std::ifstream in(access_log);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  EXPECT_NE(text.find("\"custom_log\":\"hello-state\""), std::string::npos) << text;
+  unlink(access_log.c_str());
   EXPECT_NE(r.body.find("x-got: hello-state"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("x-route: default/a"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("x-cluster: outbound|80||svc-a.static"), std::string::npos) << r.body;
@@ -255,7 +267,23 @@ TEST(PluginChain, BufferLimitSetByPluginAnswers413) {
   small.send("POST /x HTTP/1.1\r\nHost: h\r\ncontent-length: 5\r\n\r\nsmall");
   // Within the limit the plugin keeps buffering (it never continues): no answer, no 413.
   EXPECT_FALSE(small.readResponse(800).ok);
-  EXPECT_EQ(f.upstream.connections(), 0);
+}
+
+TEST(PluginChain, StreamedRequestBodyReachesPluginsBeforeTheRouter) {
+  // The plugin lets the headers pass, so the router holds them while it connects; every request
+  // chunk must still go through the plugin first.
+  Fixture f;
+  ASSERT_TRUE(f.start(probe("count", "request_body buffer_status 0"))) << f.gw.logs();
+  RawClient c(f.port);
+  c.send("POST /x HTTP/1.1\r\nHost: h\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n");
+  usleep(100 * 1000);
+  c.send("2\r\nde\r\n0\r\n\r\n");
+  HttpResponse r = c.readResponse();
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("3\r\nabc\r\n2\r\nde\r\n0\r\n"), std::string::npos) << r.body;  // streamed as sent
+  std::string logs = f.gw.logs();
+  EXPECT_NE(logs.find("request_body: buffer_status 0 -> 0 3 0"), std::string::npos) << logs;  // chunk 1 alone
+  EXPECT_NE(logs.find("request_body: buffer_status 0 -> 0 2 0"), std::string::npos) << logs;  // chunk 2 alone
 }
 
 TEST(PluginChain, WasmNeedRebuildGivesTheNextStreamAFreshVm) {

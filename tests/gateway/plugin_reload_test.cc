@@ -59,7 +59,7 @@ TEST(PluginReload, ConfigChangeUnderLoadFailsNoRequest) {
   stop = true;
   load.join();
   EXPECT_GT(ok.load(), 0);
-  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(failed.load(), 0) << gw.logs();
 }
 
 TEST(PluginReload, ChangedWasmFileIsReloadedAndBrokenOneRefused) {
