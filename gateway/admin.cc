@@ -4,6 +4,7 @@
 
 #include "gateway/http/encoder.h"
 #include "gateway/http/parser.h"
+#include "gateway/metrics/plugin_metrics.h"
 #include "gateway/stats.h"
 #include "gateway/wasm/plugin_stats.h"
 
@@ -108,7 +109,8 @@ std::string AdminServer::respond(const std::string& method, const std::string& p
     body = ready ? "LIVE\n" : "DRAINING\n";
     head.headers.add("content-type", "text/plain");
   } else if (path == "/stats" || path == "/stats/prometheus") {
-    body = Stats::global().prometheus() + wasm::pluginStatsPrometheus();
+    body = Stats::global().prometheus() + wasm::pluginStatsPrometheus() +
+           metrics::PluginMetrics::process().renderPrometheus();
     head.headers.add("content-type", "text/plain; version=0.0.4");
   } else if (path == "/plugins" && hooks_.plugins) {
     body = hooks_.plugins();

@@ -20,10 +20,10 @@ static std::shared_ptr<WorkerGeneration> makeGeneration(Dispatcher& dispatcher, 
 }
 
 // Plugin VMs belong to the worker thread (one V8 isolate per worker), so they are built there.
-static void attachPlugins(WorkerGeneration& g) {
+static void attachPlugins(WorkerGeneration& g, Dispatcher& dispatcher) {
   if (g.plugin_filters || !g.snapshot->plugins) return;
-  g.plugin_filters = wasm::PluginSet::forWorker(g.snapshot->plugins, *g.snapshot->routes,
-                                                g.snapshot->config->limits.max_buffered_body_bytes);
+  g.plugin_filters = wasm::PluginSet::forWorker(g.snapshot->plugins, *g.snapshot->config, *g.snapshot->routes,
+                                                *g.clusters, dispatcher);
 }
 
 Worker::Worker(int index, std::shared_ptr<const Snapshot> snapshot) : index_(index) {
@@ -72,7 +72,7 @@ Status Worker::bind(const std::vector<ListenerConfig>& listeners) {
 
 void Worker::start() {
   thread_ = std::thread([this] {
-    attachPlugins(*generation_);
+    attachPlugins(*generation_, *dispatcher_);
     uv_run(&loop_, UV_RUN_DEFAULT);
     // Handles still open (timers of pooled connections...) get one more turn to close.
     uv_walk(&loop_, [](uv_handle_t* h, void*) { if (!uv_is_closing(h)) uv_close(h, nullptr); }, nullptr);
@@ -119,7 +119,7 @@ void Worker::onConnectionClosed(DownstreamConnection* connection) {
 void Worker::setSnapshot(std::shared_ptr<const Snapshot> snapshot) {
   post([this, snapshot = std::move(snapshot)]() mutable {
     generation_ = makeGeneration(*dispatcher_, std::move(snapshot));
-    attachPlugins(*generation_);
+    attachPlugins(*generation_, *dispatcher_);
   });
 }
 

@@ -54,7 +54,7 @@ Result<std::shared_ptr<const PluginSet>> PluginSet::load(const GatewayConfig& co
   // Canary: every plugin must instantiate and accept its configuration before the config is used.
   GatewayLogHost log;
   for (const LoadedPlugin& p : set->plugins_) {
-    PluginRuntime canary(p, canaryEngine(), runtime::VmServices{.log = &log});
+    PluginRuntime canary(p, canaryEngine(), &log, config, nullptr);
     if (Status s = canary.build(); !s.ok()) {
       return makeError(config.source + ": plugin '" + p.spec.name + "' (" + p.spec.file + "): " + s.message());
     }
@@ -63,9 +63,10 @@ Result<std::shared_ptr<const PluginSet>> PluginSet::load(const GatewayConfig& co
 }
 
 std::shared_ptr<PluginFilterFactory> PluginSet::forWorker(std::shared_ptr<const PluginSet> set,
-                                                          const RouteTable& routes, uint64_t buffer_limit) {
+                                                          const GatewayConfig& config, const RouteTable& routes,
+                                                          ClusterSet& clusters, Dispatcher& dispatcher) {
   if (!set) return nullptr;
-  return std::make_shared<WorkerPlugins>(std::move(set), routes, buffer_limit);
+  return std::make_shared<WorkerPlugins>(std::move(set), config, routes, WorkerServices{&dispatcher, &clusters});
 }
 
 }  // namespace wasmgate::gateway::wasm

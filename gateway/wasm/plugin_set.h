@@ -12,7 +12,9 @@
 
 #include "common/result.h"
 #include "gateway/config.h"
+#include "gateway/net/loop.h"
 #include "gateway/router.h"
+#include "gateway/upstream/cluster.h"
 #include "gateway/wasm/filter_factory.h"
 #include "gateway/wasm/plugin_spec.h"
 #include "runtime/engine.h"
@@ -32,10 +34,11 @@ class PluginSet {
   const std::vector<LoadedPlugin>& plugins() const { return plugins_; }
 
   // Worker thread: instantiates every plugin on a new WorkerEngine and starts its root context.
-  // `routes` is the generation's route table (route_name/cluster_name before the router runs);
-  // `buffer_limit` the default per-stream body buffer limit (limits.max_buffered_body_bytes).
+  // `config` and `routes` are the generation's (they outlive the factory); `clusters` and
+  // `dispatcher` serve the plugins' outbound calls, ticks and queue notifications.
   static std::shared_ptr<PluginFilterFactory> forWorker(std::shared_ptr<const PluginSet> set,
-                                                       const RouteTable& routes, uint64_t buffer_limit);
+                                                       const GatewayConfig& config, const RouteTable& routes,
+                                                       ClusterSet& clusters, Dispatcher& dispatcher);
 
  private:
   std::vector<LoadedPlugin> plugins_;

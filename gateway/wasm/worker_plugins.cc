@@ -32,8 +32,10 @@ abi::LogLevel GatewayLogHost::logLevel() {
   return abi::LogLevel::Critical;
 }
 
-PluginRuntime::PluginRuntime(const LoadedPlugin& plugin, runtime::WorkerEngine& engine, runtime::VmServices services)
-    : plugin_(plugin), engine_(engine), services_(services), counters_(pluginCounters(plugin.spec.name)) {}
+PluginRuntime::PluginRuntime(const LoadedPlugin& plugin, runtime::WorkerEngine& engine, runtime::LogHost* log,
+                             const GatewayConfig& config, const WorkerServices* worker)
+    : plugin_(plugin), engine_(engine), log_(log), config_(config), worker_(worker),
+      counters_(pluginCounters(plugin.spec.name)) {}
 
 Status PluginRuntime::build() {
   if (built_once_) counters_.rebuilds++;
@@ -43,19 +45,26 @@ Status PluginRuntime::build() {
   runtime::VmConfig config;
   config.name = plugin_.spec.name;
   config.env = plugin_.spec.env;
-  config.services = services_;
-  auto vm = runtime::WasmVm::create(engine_, plugin_.module, std::move(config));
-  if (!vm) {
+  auto hosts = std::make_shared<VmHosts>(config_, worker_, plugin_.spec.name, config.vm_id);
+  config.services = hosts->services(log_);
+  auto created = runtime::WasmVm::create(engine_, plugin_.module, std::move(config));
+  if (!created) {
     counters_.failures++;
-    return makeError("cannot start the VM: " + vm.message());
+    return makeError("cannot start the VM: " + created.message());
   }
-  auto root = (*vm)->startPlugin(runtime::PluginConfig{plugin_.spec.name, plugin_.spec.root_id, plugin_.spec.configuration});
+  hosts->bind(created->get());
+  // The hosts outlive the VM (its teardown may still cancel ticks) and stop delivering first.
+  std::shared_ptr<runtime::WasmVm> vm(created->release(), [hosts](runtime::WasmVm* dying) {
+    hosts->bind(nullptr);
+    delete dying;
+  });
+  auto root = vm->startPlugin(runtime::PluginConfig{plugin_.spec.name, plugin_.spec.root_id, plugin_.spec.configuration});
   if (!root) {
     counters_.failures++;
     return makeError("configure failed: " + root.message());
   }
   root_id_ = *root;
-  vm_ = std::shared_ptr<runtime::WasmVm>(std::move(*vm));
+  vm_ = std::move(vm);
   return {};
 }
 
@@ -74,12 +83,12 @@ void PluginRuntime::markForRebuild(const runtime::WasmVm* vm) {
   if (vm == vm_.get()) rebuild_ = true;
 }
 
-WorkerPlugins::WorkerPlugins(std::shared_ptr<const PluginSet> set, const RouteTable& routes, uint64_t buffer_limit)
-    : set_(std::move(set)), routes_(routes), buffer_limit_(buffer_limit), engine_(runtime::v8Engine().newWorker()) {
-  runtime::VmServices services;
-  services.log = &log_;
+WorkerPlugins::WorkerPlugins(std::shared_ptr<const PluginSet> set, const GatewayConfig& config,
+                             const RouteTable& routes, WorkerServices worker)
+    : set_(std::move(set)), routes_(routes), buffer_limit_(config.limits.max_buffered_body_bytes), worker_(worker),
+      engine_(runtime::v8Engine().newWorker()) {
   for (const LoadedPlugin& p : set_->plugins()) {
-    auto rt = std::make_unique<PluginRuntime>(p, *engine_, services);
+    auto rt = std::make_unique<PluginRuntime>(p, *engine_, &log_, config, &worker_);
     // The canary already proved the plugin starts; a failure here is retried per stream.
     if (Status s = rt->build(); !s.ok()) logf(LogLevel::Error, "wasm %s: %s", p.spec.name.c_str(), s.message().c_str());
     plugins_.push_back(std::move(rt));

@@ -14,6 +14,7 @@
 #include "gateway/wasm/filter_factory.h"
 #include "gateway/wasm/plugin_set.h"
 #include "gateway/wasm/plugin_stats.h"
+#include "gateway/wasm/vm_hosts.h"
 #include "runtime/vm.h"
 
 namespace wasmgate::gateway::wasm {
@@ -25,10 +26,13 @@ class GatewayLogHost final : public runtime::LogHost {
   abi::LogLevel logLevel() override;
 };
 
-// One plugin on one worker.
+// One plugin on one worker. Each VM it builds gets its own VmHosts, which lives exactly as long
+// as that VM (a rebuilt VM's pending calls and timers die with it).
 class PluginRuntime {
  public:
-  PluginRuntime(const LoadedPlugin& plugin, runtime::WorkerEngine& engine, runtime::VmServices services);
+  // `worker` nullptr: the configuration canary (no outbound work, see VmHosts).
+  PluginRuntime(const LoadedPlugin& plugin, runtime::WorkerEngine& engine, runtime::LogHost* log,
+                const GatewayConfig& config, const WorkerServices* worker);
 
   const PluginSpec& spec() const { return plugin_.spec; }
   PluginCounters& counters() { return counters_; }
@@ -43,7 +47,9 @@ class PluginRuntime {
  private:
   const LoadedPlugin& plugin_;
   runtime::WorkerEngine& engine_;
-  runtime::VmServices services_;
+  runtime::LogHost* log_;
+  const GatewayConfig& config_;
+  const WorkerServices* worker_;
   PluginCounters& counters_;
   std::shared_ptr<runtime::WasmVm> vm_;
   uint32_t root_id_ = 0;
@@ -53,7 +59,8 @@ class PluginRuntime {
 
 class WorkerPlugins final : public PluginFilterFactory {
  public:
-  WorkerPlugins(std::shared_ptr<const PluginSet> set, const RouteTable& routes, uint64_t buffer_limit);
+  WorkerPlugins(std::shared_ptr<const PluginSet> set, const GatewayConfig& config, const RouteTable& routes,
+                WorkerServices worker);
   ~WorkerPlugins() override;
 
   void addFilters(std::vector<std::unique_ptr<StreamFilter>>& filters) override;
@@ -62,6 +69,7 @@ class WorkerPlugins final : public PluginFilterFactory {
   std::shared_ptr<const PluginSet> set_;
   const RouteTable& routes_;
   uint64_t buffer_limit_;
+  WorkerServices worker_;
   std::unique_ptr<runtime::WorkerEngine> engine_;
   GatewayLogHost log_;
   std::vector<std::unique_ptr<PluginRuntime>> plugins_;

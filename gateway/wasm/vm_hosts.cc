@@ -1,0 +1,191 @@
+#include "gateway/wasm/vm_hosts.h"
+
+#include "gateway/log.h"
+#include "gateway/metrics/plugin_metrics.h"
+#include "gateway/shared/shared_data.h"
+#include "gateway/wasm/cluster_names.h"
+
+namespace wasmgate::gateway::wasm {
+
+using abi::Status;
+
+VmHosts::VmHosts(const GatewayConfig& config, const WorkerServices* worker, std::string plugin, std::string vm_id)
+    : config_(config), worker_(worker), plugin_(std::move(plugin)), vm_id_(std::move(vm_id)) {
+  if (!worker_) return;
+  uv_loop_t* loop = worker_->dispatcher->loop();
+  const GatewayConfig* cfg = &config_;
+  redis_ = std::make_unique<redis::RedisClientSet>(
+      loop, [cfg](std::string_view cluster) -> Result<std::vector<std::string>> {
+        const ServiceConfig* service = findService(*cfg, cluster);
+        if (!service) return makeError("no service matches cluster '" + std::string(cluster) + "'");
+        std::vector<std::string> hosts;
+        for (const SocketAddress& a : service->endpoints) hosts.push_back(a.str());
+        return hosts;
+      });
+  queue_notifier_ = std::make_unique<shared::QueueNotifier>(
+      loop, shared::SharedQueues::process(), [this](uint32_t root, uint32_t queue) {
+        if (vm_) (void)vm_->onQueueReady(root, queue);
+      });
+  shared::SharedData::process().retainVm(vm_id_);
+}
+
+VmHosts::~VmHosts() {
+  vm_ = nullptr;
+  http_calls_.clear();
+  redis_.reset();
+  ticks_.clear();
+  queue_notifier_.reset();
+  if (worker_) shared::SharedData::process().releaseVm(vm_id_);
+}
+
+runtime::VmServices VmHosts::services(runtime::LogHost* log) {
+  runtime::VmServices s;
+  s.log = log;
+  s.http = this;
+  s.redis = this;
+  s.timers = this;
+  s.metrics = this;
+  if (worker_) s.shared_data = this;  // a canary must not take leases or leave data behind
+  return s;
+}
+
+void VmHosts::warn(const std::string& message) const {
+  logf(LogLevel::Warn, "wasm %s: %s", plugin_.c_str(), message.c_str());
+}
+
+// ---- HTTP calls
+
+Status VmHosts::dispatch(uint32_t root_context_id, uint32_t token, const runtime::HttpCallRequest& request) {
+  const ServiceConfig* service = findService(config_, request.cluster);
+  if (!service) {
+    warn("http call: no service matches cluster '" + request.cluster + "'");
+    return Status::BadArgument;
+  }
+  auto head = OutboundHttpCall::requestHead(request);
+  if (!head) {
+    warn(head.message());
+    return Status::BadArgument;
+  }
+  if (!worker_) return Status::InternalFailure;  // the configuration check calls nobody
+  Cluster* cluster = worker_->clusters->find(service->name);
+  if (!cluster || cluster->builtin()) {
+    warn("http call: service '" + service->name + "' cannot take plugin calls (built-in or not built)");
+    return Status::BadArgument;
+  }
+  auto call = std::make_unique<OutboundHttpCall>(
+      *worker_->dispatcher, *cluster, std::move(*head), request.body, request.timeout_ms,
+      [this, root_context_id, token](runtime::HttpCallResponse&& response) {
+        onHttpCallDone(root_context_id, token, std::move(response));
+      });
+  OutboundHttpCall* started = call.get();
+  http_calls_[token] = std::move(call);
+  started->start();
+  return Status::Ok;
+}
+
+void VmHosts::onHttpCallDone(uint32_t root_context_id, uint32_t token, runtime::HttpCallResponse&& response) {
+  auto node = http_calls_.extract(token);
+  // The call object is still on the stack: destroy it after this loop iteration, not here.
+  if (!node.empty()) worker_->dispatcher->deferDelete(std::move(node.mapped()));
+  if (vm_) (void)vm_->onHttpCallResponse(root_context_id, token, response);
+}
+
+// ---- Redis
+
+Status VmHosts::init(std::string_view cluster, std::string_view username, std::string_view password,
+                     uint32_t timeout_ms) {
+  if (!worker_) return findService(config_, cluster) ? Status::Ok : Status::BadArgument;
+  std::string why;
+  Status s = redis_->init(cluster, username, password, timeout_ms, &why);
+  if (s != Status::Ok) warn("redis init '" + std::string(cluster) + "': " + why);
+  return s;
+}
+
+Status VmHosts::call(uint32_t root_context_id, uint32_t token, std::string_view cluster, std::string_view query) {
+  if (!worker_) return Status::InternalFailure;
+  return redis_->call(cluster, query, [this, root_context_id, token](redis::RedisCallStatus status, std::string_view reply) {
+    if (!vm_) return;
+    auto s = status == redis::RedisCallStatus::Ok ? abi::RedisStatus::Ok : abi::RedisStatus::NetworkError;
+    (void)vm_->onRedisCallResponse(root_context_id, token, s, reply);
+  });
+}
+
+// ---- Ticks
+
+Status VmHosts::setTickPeriod(uint32_t root_context_id, uint32_t period_ms) {
+  if (!worker_) return Status::Ok;  // accepted; a canary never ticks
+  auto it = ticks_.find(root_context_id);
+  if (period_ms == 0) {
+    if (it != ticks_.end()) {
+      it->second.period_ms = 0;
+      it->second.timer->stop();
+    }
+    return Status::Ok;
+  }
+  if (it == ticks_.end()) {
+    Tick tick;
+    tick.timer = std::make_unique<Timer>(worker_->dispatcher->loop(), [this, root_context_id] { onTick(root_context_id); });
+    it = ticks_.emplace(root_context_id, std::move(tick)).first;
+  }
+  it->second.period_ms = period_ms;
+  it->second.timer->start(period_ms);  // a new period replaces the old timer
+  return Status::Ok;
+}
+
+void VmHosts::onTick(uint32_t root_context_id) {
+  if (vm_) (void)vm_->onTick(root_context_id);
+  auto it = ticks_.find(root_context_id);
+  // Re-armed from the end of the callback, unless it changed or cancelled the period meanwhile.
+  if (it != ticks_.end() && it->second.period_ms > 0 && !it->second.timer->active()) {
+    it->second.timer->start(it->second.period_ms);
+  }
+}
+
+// ---- Shared data and queues
+
+Status VmHosts::get(std::string_view vm_id, std::string_view key, std::string* value, uint32_t* cas) {
+  return shared::SharedData::process().get(vm_id, key, value, cas);
+}
+
+Status VmHosts::set(std::string_view vm_id, std::string_view key, std::string_view value, uint32_t cas) {
+  return shared::SharedData::process().set(vm_id, key, value, cas);
+}
+
+Status VmHosts::registerQueue(std::string_view vm_id, std::string_view name, uint32_t root_context_id,
+                              uint32_t* queue_id) {
+  if (!queue_notifier_) return Status::Unimplemented;
+  *queue_id = shared::SharedQueues::process().registerQueue(vm_id, name, queue_notifier_.get(), root_context_id);
+  return Status::Ok;
+}
+
+Status VmHosts::resolveQueue(std::string_view vm_id, std::string_view name, uint32_t* queue_id) {
+  return shared::SharedQueues::process().resolve(vm_id, name, queue_id);
+}
+
+Status VmHosts::enqueue(uint32_t queue_id, std::string_view data) {
+  return shared::SharedQueues::process().enqueue(queue_id, data);
+}
+
+Status VmHosts::dequeue(uint32_t queue_id, std::string* data) {
+  return shared::SharedQueues::process().dequeue(queue_id, data);
+}
+
+// ---- Metrics
+
+Status VmHosts::define(abi::MetricType type, std::string_view name, uint32_t* metric_id) {
+  return metrics::PluginMetrics::process().define(type, name, metric_id);
+}
+
+Status VmHosts::increment(uint32_t metric_id, int64_t offset) {
+  return metrics::PluginMetrics::process().increment(metric_id, offset);
+}
+
+Status VmHosts::record(uint32_t metric_id, uint64_t value) {
+  return metrics::PluginMetrics::process().record(metric_id, value);
+}
+
+Status VmHosts::get(uint32_t metric_id, uint64_t* value) {
+  return metrics::PluginMetrics::process().get(metric_id, value);
+}
+
+}  // namespace wasmgate::gateway::wasm
