@@ -1,5 +1,7 @@
 #include "gateway/server.h"
 
+#include <sys/stat.h>
+
 #include <signal.h>
 
 #include <thread>
@@ -19,6 +21,7 @@ Server::~Server() { uv_loop_close(&loop_); }
 
 Result<GatewayConfig> Server::loadConfig() {
   if (options_.config_path.empty()) return parseConfig(builtinDemoConfig(), "<built-in demo.yaml>");
+  config_stamp_ = stampOf(options_.config_path);  // before reading: a later change differs from it
   return loadConfigFile(options_.config_path);
 }
 
@@ -98,11 +101,12 @@ int Server::run() {
   uv_signal_start(&sigterm_, [](uv_signal_t* s, int) { static_cast<Server*>(s->data)->startDrain("SIGTERM"); }, SIGTERM);
   uv_signal_start(&sigint_, [](uv_signal_t* s, int) { static_cast<Server*>(s->data)->startDrain("SIGINT"); }, SIGINT);
   if (!options_.config_path.empty()) {
-    uv_fs_poll_init(&loop_, &config_poll_);
-    config_poll_.data = this;
-    uv_fs_poll_start(&config_poll_, [](uv_fs_poll_t* p, int status, const uv_stat_t*, const uv_stat_t*) {
-      if (status == 0) static_cast<Server*>(p->data)->reload("config file changed");
-    }, options_.config_path.c_str(), 500);
+    uv_timer_init(&loop_, &config_watch_);
+    config_watch_.data = this;
+    uv_timer_start(&config_watch_, [](uv_timer_t* t) {
+      auto* server = static_cast<Server*>(t->data);
+      if (stampOf(server->options_.config_path) != server->config_stamp_) server->reload("config file changed");
+    }, 500, 500);
     polling_ = true;
   }
   std::string listeners;
@@ -127,6 +131,13 @@ int Server::run() {
   uv_run(&loop_, UV_RUN_DEFAULT);
   logf(LogLevel::Info, "wasmgate stopped");
   return 0;
+}
+
+Server::FileStamp Server::stampOf(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
+          static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull + static_cast<uint64_t>(st.st_mtim.tv_nsec), true};
 }
 
 void Server::reload(const char* why) {
@@ -202,8 +213,8 @@ void Server::startDrain(const char* why) {
   uint64_t timeout = snapshot_->config->limits.drain_timeout_ms;
   logf(LogLevel::Info, "%s: draining (up to %llu ms)", why, static_cast<unsigned long long>(timeout));
   if (polling_) {
-    uv_fs_poll_stop(&config_poll_);
-    uv_close(reinterpret_cast<uv_handle_t*>(&config_poll_), nullptr);
+    uv_timer_stop(&config_watch_);
+    uv_close(reinterpret_cast<uv_handle_t*>(&config_watch_), nullptr);
     polling_ = false;
   }
   watchPlugins();  // draining: closes the plugin file pollers

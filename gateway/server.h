@@ -51,7 +51,17 @@ class Server {
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<AdminServer> admin_;
   uv_signal_t sighup_, sigterm_, sigint_;
-  uv_fs_poll_t config_poll_;
+  // The config file is watched by comparing its identity (inode, size, mtime) every 500 ms with
+  // the one recorded when it was last read, not with a poller's own first look: a change made
+  // between reading the file and starting to watch it would otherwise never be seen.
+  struct FileStamp {
+    uint64_t dev = 0, ino = 0, size = 0, mtime_ns = 0;
+    bool exists = false;
+    bool operator==(const FileStamp&) const = default;
+  };
+  static FileStamp stampOf(const std::string& path);
+  FileStamp config_stamp_;
+  uv_timer_t config_watch_;
   bool polling_ = false;
   std::vector<uv_fs_poll_t*> plugin_polls_;
   std::string last_reload_error_;  // shown at /plugins until a reload succeeds
