@@ -5,6 +5,7 @@
 
 #include "gateway/redis/redis_client.h"
 #include "tests/gateway/support/redis_loop.h"
+#include "tests/gateway/support/gateway_harness.h"
 #include "tests/gateway/support/redis_server.h"
 
 namespace wasmgate::gateway::redis {
@@ -141,7 +142,7 @@ TEST_F(RedisClientTest, SelectIsolatesDatabases) {
 
 TEST_F(RedisClientTest, ClosedPortFailsPromptlyThenBacksOff) {
   RedisClientOptions options;
-  options.endpoints = {"127.0.0.1:" + std::to_string(testing::freeLoopbackPort())};
+  options.endpoints = {"127.0.0.1:" + std::to_string(test::freePort())};
   options.spec.name = "nowhere";
   auto client = RedisClient::create(loop_.loop(), options).value();
   RedisReplyLog log;
@@ -160,7 +161,7 @@ TEST_F(RedisClientTest, ClosedPortFailsPromptlyThenBacksOff) {
 
 TEST_F(RedisClientTest, DeadEndpointIsSkippedWithoutWaiting) {
   RedisClientOptions options;
-  options.endpoints = {"127.0.0.1:" + std::to_string(testing::freeLoopbackPort()), server_.endpoint()};
+  options.endpoints = {"127.0.0.1:" + std::to_string(test::freePort()), server_.endpoint()};
   options.spec.name = "two";
   options.backoff_base_ms = 5000;  // a backoff would make the second call fail too
   auto client = RedisClient::create(loop_.loop(), options).value();

@@ -34,7 +34,7 @@ int freePort() {
   return ntohs(addr.sin_port);
 }
 
-static int connectTo(int port) {
+int connectLocal(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -61,7 +61,7 @@ static ssize_t readSome(int fd, std::string& out, Clock::time_point deadline) {
   return n < 0 ? -1 : n;
 }
 
-RawClient::RawClient(int port) : fd_(connectTo(port)) {}
+RawClient::RawClient(int port) : fd_(connectLocal(port)) {}
 RawClient::~RawClient() {
   if (fd_ >= 0) ::close(fd_);
 }
@@ -298,7 +298,7 @@ bool NginxUpstream::start(const std::string& server_block_body) {
   }
   auto deadline = Clock::now() + std::chrono::seconds(5);
   while (Clock::now() < deadline) {
-    int fd = connectTo(port_);
+    int fd = connectLocal(port_);
     if (fd >= 0) {
       ::close(fd);
       return true;

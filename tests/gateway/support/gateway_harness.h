@@ -19,6 +19,8 @@ namespace wasmgate::test {
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int freePort();
+// A connected socket to 127.0.0.1:port, or -1.
+int connectLocal(int port);
 
 struct HttpResponse {
   int status = 0;

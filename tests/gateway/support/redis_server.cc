@@ -11,35 +11,9 @@
 #include <thread>
 
 #include "gateway/redis/resp_splitter.h"
+#include "tests/gateway/support/gateway_harness.h"
 
 namespace wasmgate::testing {
-
-namespace {
-int connectLoopback(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-}  // namespace
-
-int freeLoopbackPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 std::string respCommand(const std::vector<std::string>& args) {
   std::string out;
@@ -51,7 +25,7 @@ std::string respCommand(const std::vector<std::string>& args) {
 }
 
 RedisServer::RedisServer(std::vector<std::string> extra_args)
-    : extra_args_(std::move(extra_args)), port_(freeLoopbackPort()) {}
+    : extra_args_(std::move(extra_args)), port_(test::freePort()) {}
 
 RedisServer::~RedisServer() { stop(); }
 
@@ -70,7 +44,7 @@ bool RedisServer::start() {
     ::_exit(127);
   }
   for (int i = 0; i < 500; ++i) {
-    int fd = connectLoopback(port_);
+    int fd = test::connectLocal(port_);
     if (fd >= 0) {
       ::close(fd);
       return true;
@@ -97,7 +71,7 @@ void RedisServer::stop() {
 }
 
 std::string RedisServer::command(const std::vector<std::vector<std::string>>& commands) const {
-  int fd = connectLoopback(port_);
+  int fd = test::connectLocal(port_);
   if (fd < 0) return "";
   std::string out;
   for (const auto& c : commands) out += respCommand(c);

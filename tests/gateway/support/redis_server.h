@@ -41,7 +41,5 @@ class RedisServer {
 
 // RESP array of bulk strings.
 std::string respCommand(const std::vector<std::string>& args);
-// A loopback TCP port nobody listens on right now.
-int freeLoopbackPort();
 
 }  // namespace wasmgate::testing
