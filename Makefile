@@ -1,8 +1,10 @@
 # The two commands of the README. Each does the whole set-up on a fresh Debian bookworm (as root).
 #   make run    set up, build, start the gateway on its built-in demo config
-#   make test   set up, build, run every test (Release suite, then the ASan/UBSan suite)
+#   make test   set up, build, run every test (Release suite, the ASan/UBSan suite, a bounded fuzz run)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc)
 
 .PHONY: all setup configure build run test test-release test-asan bench clean
@@ -21,7 +23,7 @@ build: configure
 run: build
 	@./$(BUILD)/wasmgate run
 
-test: test-release test-asan
+test: test-release test-asan test-fuzz
 
 test-release: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
@@ -33,5 +35,12 @@ test-asan: setup
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE no_asan
 
+# Bounded libFuzzer run (~FUZZ_SECONDS per target) of the request parser, the config loader and
+# the wasm module parser, from the seeds in tests/fuzz/corpus/ (tests/fuzz/run.sh).
+test-fuzz: setup
+	@CC=clang-19 CXX=clang++-19 cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Release -DWASMGATE_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target http_parser_fuzz config_fuzz module_info_fuzz
+	@bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

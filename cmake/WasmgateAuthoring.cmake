@@ -4,9 +4,15 @@
 #   wasmgate_add_plugin(NAME SOURCES... [CHECK_CONFIG json|@file])
 #     NAME.wasm (stripped, wasm-opt -Oz) in ${WASMGATE_PLUGIN_DIR}. With CHECK_CONFIG, also a ctest
 #     "NAME.check" running `wasmgate check NAME.wasm --config ...` (loads it as the gateway would).
-#   wasmgate_add_plugin_test(NAME SOURCES... [PLUGINS plugin...] [LIBRARIES lib...])
+#   wasmgate_add_plugin_test(NAME SOURCES... [PLUGINS plugin...] [NATIVE_PLUGINS plugin...]
+#                            [LIBRARIES lib...])
 #     a GoogleTest executable linked with the harness (wasmgate::testing, gtest_main, gmock),
 #     compiled with WASMGATE_PLUGIN_DIR="<dir of the .wasm files>", registered with ctest.
+#     NATIVE_PLUGINS: native builds (below) the test loads with TestHost::loadNative.
+#   wasmgate_add_native_plugin(NAME SOURCES...)
+#     the same plugin built for the host as ${WASMGATE_PLUGIN_DIR}/native/NAME.so (-g -O0), for
+#     TestHost::loadNative and gdb (docs/testing.md). Needs the SDK sources: use wasmgate from a
+#     build tree (-Dwasmgate_DIR=<wasmgate build>).
 #
 # How: the host configuration cannot compile for wasm32, so the first wasmgate_add_plugin() adds
 # an ExternalProject that configures this same source tree again with the wasm32-wasi toolchain
@@ -24,6 +30,8 @@ if(CMAKE_SYSTEM_PROCESSOR STREQUAL "wasm32")
   set(CMAKE_RUNTIME_OUTPUT_DIRECTORY "${WASMGATE_PLUGIN_DIR}")
   include(${WASMGATE_CMAKE_DIR}/WasmgatePlugin.cmake)
   function(wasmgate_add_plugin_test)
+  endfunction()
+  function(wasmgate_add_native_plugin)
   endfunction()
   return()
 endif()
@@ -71,8 +79,39 @@ function(wasmgate_add_plugin name)
   endif()
 endfunction()
 
+# The plugin SDK compiled for the host (position-independent, -g -O0), once per project.
+function(_wasmgate_add_sdk_host)
+  if(TARGET wasmgate_sdk_host)
+    return()
+  endif()
+  get_filename_component(sdk_src "${WASMGATE_CMAKE_DIR}/../sdk/src" ABSOLUTE)
+  if(NOT EXISTS "${sdk_src}/dispatch.cc")
+    message(FATAL_ERROR "wasmgate_add_native_plugin: the SDK sources are not at ${sdk_src}; native "
+                        "plugins need wasmgate from a build tree (-Dwasmgate_DIR=<wasmgate build>)")
+  endif()
+  file(GLOB sdk_sources ${sdk_src}/*.cc)
+  add_library(wasmgate_sdk_host STATIC EXCLUDE_FROM_ALL ${sdk_sources})
+  target_include_directories(wasmgate_sdk_host PUBLIC ${WASMGATE_SDK_INCLUDE_DIRS})
+  target_compile_features(wasmgate_sdk_host PUBLIC cxx_std_20)
+  set_target_properties(wasmgate_sdk_host PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  target_compile_options(wasmgate_sdk_host PUBLIC -g -O0 -fno-exceptions -Wno-missing-field-initializers
+    $<$<CXX_COMPILER_ID:GNU>:-fno-gnu-unique>)  # a dlclose'd plugin must really unload
+endfunction()
+
+function(wasmgate_add_native_plugin name)
+  if(NOT ARGN)
+    message(FATAL_ERROR "wasmgate_add_native_plugin(${name}): no source files")
+  endif()
+  _wasmgate_add_sdk_host()
+  add_library(${name}_native MODULE ${ARGN})
+  target_link_libraries(${name}_native PRIVATE wasmgate_sdk_host)
+  target_link_options(${name}_native PRIVATE "LINKER:-Bsymbolic")  # each loaded copy keeps its globals
+  set_target_properties(${name}_native PROPERTIES OUTPUT_NAME ${name} PREFIX "" SUFFIX ".so"
+    LIBRARY_OUTPUT_DIRECTORY "${WASMGATE_PLUGIN_DIR}/native")
+endfunction()
+
 function(wasmgate_add_plugin_test name)
-  cmake_parse_arguments(ARG "" "" "PLUGINS;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "PLUGINS;NATIVE_PLUGINS;LIBRARIES" ${ARGN})
   if(NOT ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "wasmgate_add_plugin_test(${name}): no source files")
   endif()
@@ -80,6 +119,16 @@ function(wasmgate_add_plugin_test name)
   add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
   target_link_libraries(${name} PRIVATE wasmgate::testing GTest::gtest_main GTest::gmock ${ARG_LIBRARIES})
   target_compile_definitions(${name} PRIVATE WASMGATE_PLUGIN_DIR="${WASMGATE_PLUGIN_DIR}")
+  # Native plugins import the harness's proxy_* functions from the test executable.
+  target_link_options(${name} PRIVATE "LINKER:--export-dynamic-symbol=proxy_*")
+  target_link_libraries(${name} PRIVATE ${CMAKE_DL_LIBS})
+  foreach(plugin ${ARG_NATIVE_PLUGINS})
+    if(NOT TARGET ${plugin}_native)
+      message(FATAL_ERROR "wasmgate_add_plugin_test(${name}): NATIVE_PLUGINS names '${plugin}', which no "
+                          "wasmgate_add_native_plugin() call before it defined")
+    endif()
+    add_dependencies(${name} ${plugin}_native)
+  endforeach()
   foreach(plugin ${ARG_PLUGINS})
     if(NOT TARGET ${plugin})
       message(FATAL_ERROR "wasmgate_add_plugin_test(${name}): PLUGINS names '${plugin}', which no "

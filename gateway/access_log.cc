@@ -56,6 +56,9 @@ void AccessLog::log(const RequestHead& request, const StreamInfo& info, uint64_t
   for (const char* key : {"custom_log", "ai_log"}) {
     if (auto it = info.filter_state.find(key); it != info.filter_state.end()) line[key] = it->second;
   }
+  // Plugins' trace span tags (trace_span_tag.<tag>): there is no tracer, so the operator sees
+  // them here.
+  if (!info.trace_tags.empty()) line["trace_tags"] = info.trace_tags;
   // Invalid UTF-8 from a client must not stop the log: replace rather than throw.
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   text.push_back('\n');

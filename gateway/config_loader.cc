@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include <arpa/inet.h>
+#include <netdb.h>
+#include <sys/socket.h>
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
@@ -73,7 +75,37 @@ Result<SocketAddress> parseSocketAddress(std::string_view text, uint16_t default
   return a;
 }
 
+Result<std::string> resolveWithSystem(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found);
+  if (rc != 0) return makeError(std::string(gai_strerror(rc)));
+  // IPv4 first: "localhost" usually lists ::1 too, and clients such as curl try both, while a
+  // v4-only peer would never reach a listener bound to ::1 alone.
+  std::string v4, v6;
+  for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
+    char text[INET6_ADDRSTRLEN] = {};
+    if (ai->ai_family == AF_INET && v4.empty()) {
+      inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(ai->ai_addr)->sin_addr, text, sizeof text);
+      v4 = text;
+    } else if (ai->ai_family == AF_INET6 && v6.empty()) {
+      inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(ai->ai_addr)->sin6_addr, text, sizeof text);
+      v6 = text;
+    }
+  }
+  freeaddrinfo(found);
+  if (!v4.empty()) return v4;
+  if (!v6.empty()) return v6;
+  return makeError("no IPv4 or IPv6 address");
+}
+
 Result<GatewayConfig> parseConfig(std::string_view text, std::string source) {
+  return parseConfig(text, std::move(source), resolveWithSystem);
+}
+
+Result<GatewayConfig> parseConfig(std::string_view text, std::string source, const HostResolver& resolve) {
   Node root;
   try {
     root = YAML::Load(std::string(text));
@@ -86,7 +118,7 @@ Result<GatewayConfig> parseConfig(std::string_view text, std::string source) {
   GatewayConfig config;
   config.source = source;
   try {
-    readGatewayConfig(root, config, errors);
+    readGatewayConfig(root, config, resolve, errors);
   } catch (const YAML::Exception& e) {
     errors.push_back(std::string("invalid YAML structure: ") + e.msg);
   } catch (const std::exception& e) {

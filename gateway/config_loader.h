@@ -4,6 +4,7 @@
 // Public header (gateway/, tools/). Pure functions (file read aside): callable from any thread.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -12,8 +13,17 @@
 
 namespace wasmgate::gateway {
 
-// Parses `text`; `source` names it in error messages (usually the file name).
+// Turns a host name written for a listener or the admin endpoint into a numeric address at load
+// (sockets bind to addresses, not names). The error says why the name did not resolve.
+using HostResolver = std::function<Result<std::string>(const std::string& host)>;
+// The system resolver (getaddrinfo: /etc/hosts, then DNS): the first IPv4 address, else the
+// first IPv6 one. Blocks while it resolves, so it runs at load and reload only.
+Result<std::string> resolveWithSystem(const std::string& host);
+
+// Parses `text`; `source` names it in error messages (usually the file name). Listener and admin
+// host names go through `resolve` (the system resolver unless given).
 Result<GatewayConfig> parseConfig(std::string_view text, std::string source);
+Result<GatewayConfig> parseConfig(std::string_view text, std::string source, const HostResolver& resolve);
 // Reads and parses a file.
 Result<GatewayConfig> loadConfigFile(const std::string& path);
 // The built-in demo configuration (config/demo.yaml, embedded at build time).

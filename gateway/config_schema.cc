@@ -8,7 +8,31 @@ namespace wasmgate::gateway {
 static void readRoute(const Node& node, const std::string& path, RouteConfig& r, std::vector<std::string>& errors);
 static void readService(const Node& node, const std::string& path, ServiceConfig& s, std::vector<std::string>& errors);
 
-void readGatewayConfig(const YAML::Node& root, GatewayConfig& config, std::vector<std::string>& errors) {
+// A listener or admin address: IP:PORT, or HOST:PORT with HOST resolved now, since a socket binds
+// to an address. Returns whether `out` was filled.
+static bool readListenAddress(MapReader& m, const std::string& key, const HostResolver& resolve, SocketAddress& out) {
+  std::string text;
+  m.string(key, text);
+  auto a = parseSocketAddress(text, 0);
+  if (!a) {
+    m.error(m.at(key), a.message());
+    return false;
+  }
+  if (!isNumericAddress(a->host)) {
+    auto ip = resolve(a->host);
+    if (!ip) {
+      m.error(m.at(key), "cannot resolve host name '" + a->host + "': " + ip.message() +
+                             " (use an IP address, or a name listed in /etc/hosts)");
+      return false;
+    }
+    a->host = *ip;
+  }
+  out = *a;
+  return true;
+}
+
+void readGatewayConfig(const YAML::Node& root, GatewayConfig& config, const HostResolver& resolve,
+                       std::vector<std::string>& errors) {
   if (!root || root.IsNull()) {
     errors.push_back("(top): the configuration is empty");
     return;
@@ -24,28 +48,13 @@ void readGatewayConfig(const YAML::Node& root, GatewayConfig& config, std::vecto
       ListenerConfig lc;
       lc.name = "listener_" + std::to_string(i);
       l.string("name", lc.name);
-      std::string address;
-      l.string("address", address);
-      auto a = parseSocketAddress(address, 0);
-      if (!a) {
-        l.error(l.at("address"), a.message());
-      } else {
-        lc.address = *a;
-      }
+      readListenAddress(l, "address", resolve, lc.address);
       config.listeners.push_back(std::move(lc));
     }
   }
   if (top.has("admin")) {
     MapReader admin(top.get("admin"), "admin", errors);
-    std::string address;
-    admin.string("address", address);
-    auto a = parseSocketAddress(address, 0);
-    if (!a) {
-      admin.error("admin.address", a.message());
-    } else {
-      config.admin = *a;
-      config.has_admin = true;
-    }
+    config.has_admin = readListenAddress(admin, "address", resolve, config.admin);
   }
   top.integer("workers", config.workers);
   top.string("log_level", config.log_level);
@@ -217,7 +226,10 @@ static void readService(const Node& node, const std::string& path, ServiceConfig
       continue;
     }
     if (!isNumericAddress(a->host)) {
-      m.error(m.at("endpoints[" + std::to_string(i) + "]"), "expected a numeric IP address (use a .dns service for names)");
+      // As Higress's static service source: a fixed list of IP:port, never resolved.
+      m.error(m.at("endpoints[" + std::to_string(i) + "]"),
+              "'" + a->host + "' is a host name, but a static service takes only IP:port endpoints; "
+              "use a DNS service for names (name it outbound|PORT||NAME.dns, or give dns: HOST:PORT)");
     }
     s.endpoints.push_back(*a);
   }

@@ -16,11 +16,14 @@
 
 #include "common/result.h"
 #include "gateway/config.h"
+#include "gateway/config_loader.h"
 
 namespace wasmgate::gateway {
 
 // Fills `config` from the document root; appends "path: problem" lines to `errors`.
-void readGatewayConfig(const YAML::Node& root, GatewayConfig& config, std::vector<std::string>& errors);
+// Listener and admin host names are turned into numeric addresses with `resolve`.
+void readGatewayConfig(const YAML::Node& root, GatewayConfig& config, const HostResolver& resolve,
+                       std::vector<std::string>& errors);
 
 // A YAML subtree as JSON text (plain scalars typed as YAML 1.2 core: bool, null, numbers).
 std::string yamlToJson(const YAML::Node& node);

@@ -1,5 +1,7 @@
 #include "gateway/connection.h"
 
+#include <atomic>
+
 #include "gateway/log.h"
 #include "gateway/stats.h"
 
@@ -38,6 +40,19 @@ void DownstreamConnection::start() {
   parser_ = std::make_unique<Http1Parser>(Http1Parser::Kind::Request, *this, parser_limits);
   armTimer(TimerMode::Idle);
   updateReading();
+}
+
+std::string DownstreamConnection::localAddress() {
+  sockaddr_storage addr{};
+  int len = sizeof addr;
+  if (uv_tcp_getsockname(&tcp_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return {};
+  return formatAddress(reinterpret_cast<sockaddr*>(&addr));
+}
+
+uint64_t DownstreamConnection::connectionId() {
+  static std::atomic<uint64_t> next_id{1};
+  if (id_ == 0) id_ = next_id.fetch_add(1, std::memory_order_relaxed);
+  return id_;
 }
 
 void DownstreamConnection::updateReading() {

@@ -52,6 +52,8 @@ class DownstreamConnection final : public StreamOwner, public Http1Parser::Callb
   void onUpgraded() override { upgraded_ = true; }
   bool draining() const override { return host_.draining(); }
   void setReadPaused(bool paused) override;
+  std::string localAddress() override;
+  uint64_t connectionId() override;
 
  private:
   enum class TimerMode { None, Idle, RequestHeaders, Linger };
@@ -82,6 +84,7 @@ class DownstreamConnection final : public StreamOwner, public Http1Parser::Callb
   std::unique_ptr<Stream> stream_;
   std::shared_ptr<WorkerGeneration> generation_;  // of the connection's current request
   std::string peer_;
+  uint64_t id_ = 0;  // assigned on first use
   std::string pending_;  // received but not yet parsed (a pipelined request waiting its turn)
   bool in_parser_ = false;
   bool blocked_ = false;         // a complete request waits for its response

@@ -17,12 +17,18 @@
 
 namespace wasmgate::gateway {
 
+struct RouteConfig;
+
 enum class HeadersStatus {
   // Pass the headers to the next filter.
   Continue,
   // Hold the headers here; later filters see nothing until this filter calls continue*().
   // Body data still reaches this filter's decodeData/encodeData.
   StopIteration,
+  // As StopIteration, but on continue*() the body held here is given to this filter's
+  // decodeData/encodeData once more, as new, before it moves on (Envoy's StopAllIteration: a
+  // pre-0.2.100 plugin sees the body that arrived while it waited).
+  StopAllIteration,
 };
 
 enum class DataStatus {
@@ -51,6 +57,12 @@ struct StreamInfo {
   // Per-request filter state written by plugins (proxy_set_property), e.g. custom_log, ai_log:
   // readable by later plugins and written to the access log.
   std::map<std::string, std::string> filter_state;
+  // "ip:port" a plugin pinned with proxy_set_upstream_override_host: the router's first attempt
+  // uses that endpoint when it is a healthy member of the route's cluster.
+  std::string upstream_override_host;
+  // Custom trace span tags (plugins' trace_span_tag.<tag> property writes); with no tracer they
+  // are shown in the access log line under "trace_tags".
+  std::map<std::string, std::string> trace_tags;
 };
 
 // Given to each filter; implemented by the stream.
@@ -66,6 +78,15 @@ class FilterCallbacks {
                               const HeaderMap* extra_headers = nullptr) = 0;
   virtual RequestHead& requestHead() = 0;
   virtual StreamInfo& streamInfo() = 0;
+  // The request's route, cached as Envoy caches it: matched on the first call, again on the first
+  // call after clearRouteCache() (a filter changed the request headers). A filter that changes
+  // headers but must keep the route calls route() first. nullptr: no route matches.
+  virtual const RouteConfig* route() = 0;
+  virtual void clearRouteCache() = 0;
+  // The downstream connection: its local "ip:port" (Envoy's destination.address) and its id
+  // (connection.id, unique in the process). Computed on demand: most requests never ask.
+  virtual std::string downstreamLocalAddress() { return {}; }
+  virtual uint64_t connectionId() { return 0; }
   // Response from the router filter (the last filter) back into the encoder chain.
   virtual void encodeHeaders(ResponseHead&& head, bool end_stream) = 0;
   virtual void encodeData(std::string_view data, bool end_stream) = 0;

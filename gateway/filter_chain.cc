@@ -22,9 +22,10 @@ void FilterChain::iterate(Direction& d, size_t pos, bool headers_here, bool data
     if (headers_here) {
       HeadersStatus hs = callHeaders(d, pos);
       if (d.stopped_forever) return;
-      if (hs == HeadersStatus::StopIteration) {
+      if (hs != HeadersStatus::Continue) {
         d.stopped_at = pos;
         d.headers_held = true;
+        d.replay_on_resume = hs == HeadersStatus::StopAllIteration;
         if (!data_here) return;
         // Body that already arrived goes to the filter holding the headers (as in Envoy); its
         // Continue releases both.
@@ -34,6 +35,7 @@ void FilterChain::iterate(Direction& d, size_t pos, bool headers_here, bool data
         if (ds != DataStatus::Continue) return;
         d.stopped_at = kNone;
         d.headers_held = false;
+        d.replay_on_resume = false;
         continue;
       }
     }
@@ -42,6 +44,7 @@ void FilterChain::iterate(Direction& d, size_t pos, bool headers_here, bool data
       if (d.stopped_forever) return;
       if (ds == DataStatus::StopIterationAndBuffer) {
         d.stopped_at = pos;
+        d.replay_on_resume = false;
         return;
       }
       if (ds == DataStatus::StopIterationNoBuffer) {
@@ -67,9 +70,20 @@ void FilterChain::resume(Direction& d) {
   if (d.stopped_at == kNone || d.stopped_forever) return;
   size_t pos = d.stopped_at;
   bool headers_here = d.headers_held;
+  bool data_here = !d.held.empty() || (d.end_seen && !d.headers_end);
+  if (d.replay_on_resume && data_here) {
+    // The holder has not really seen this body yet (it stopped all): it comes first, and may
+    // keep holding it (the headers stay with it) or take it.
+    d.replay_on_resume = false;
+    DataStatus ds = callData(d, pos);
+    if (d.stopped_forever) return;
+    if (ds == DataStatus::StopIterationNoBuffer) d.held.clear();
+    if (ds != DataStatus::Continue) return;
+    data_here = !d.held.empty() || d.end_seen;
+  }
+  d.replay_on_resume = false;
   d.stopped_at = kNone;
   d.headers_held = false;
-  bool data_here = !d.held.empty() || (d.end_seen && !d.headers_end);
   iterate(d, pos + 1, headers_here, data_here);
 }
 
@@ -108,6 +122,7 @@ void FilterChain::onData(Direction& d, std::string_view data, bool end_stream) {
     bool headers_here = d.headers_held;
     d.stopped_at = kNone;
     d.headers_held = false;
+    d.replay_on_resume = false;
     iterate(d, pos + 1, headers_here, true);
   }
 }

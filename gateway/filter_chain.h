@@ -1,5 +1,6 @@
 // FilterChain: runs a stream's filters in order for the request and in reverse for the response,
-// holding headers and data where a filter stops and resuming from there. The response leaves the
+// holding headers and data where a filter stops and resuming from there (after
+// HeadersStatus::StopAllIteration the holder is shown the held body first). The response leaves the
 // chain through an EncodeSink (the stream's connection writer); the request's last filter is the
 // router, so decoding has no sink.
 //
@@ -48,6 +49,7 @@ class FilterChain {
     bool decode = true;
     size_t stopped_at = kNone;  // position (in this direction's order) holding the stream
     bool headers_held = false;  // the headers wait at stopped_at
+    bool replay_on_resume = false;  // the holder stopped all: show it the held body on resume
     bool headers_end = false;   // end_stream given with the headers (no body)
     bool end_seen = false;      // the last data arrived
     bool stopped_forever = false;

@@ -74,7 +74,17 @@ bool parseCount(std::string_view text, long& out) {
 }  // namespace
 
 HttpbinExchange::HttpbinExchange(Dispatcher& dispatcher, FilterCallbacks& callbacks, const RequestHead& request)
-    : dispatcher_(dispatcher), callbacks_(callbacks), request_(request) {}
+    : HttpbinExchange(dispatcher,
+                      HttpbinResponder{
+                          [&callbacks](ResponseHead&& head, bool end) { callbacks.encodeHeaders(std::move(head), end); },
+                          [&callbacks](std::string_view data, bool end) { callbacks.encodeData(data, end); },
+                          [&callbacks](int status, std::string_view body, std::string_view details) {
+                            callbacks.sendLocalReply(status, body, details);
+                          }},
+                      request) {}
+
+HttpbinExchange::HttpbinExchange(Dispatcher& dispatcher, HttpbinResponder responder, const RequestHead& request)
+    : dispatcher_(dispatcher), responder_(std::move(responder)), request_(request) {}
 
 void HttpbinExchange::onRequestData(std::string_view data, bool end_stream) {
   if (body_.size() + data.size() > kMaxBody) {
@@ -99,13 +109,13 @@ void HttpbinExchange::sendJson(int status, const std::string& json) {
   head.headers.add("content-type", "application/json");
   head.headers.add("content-length", std::to_string(json.size()));
   head.headers.add("access-control-allow-origin", "*");
-  callbacks_.encodeHeaders(std::move(head), json.empty());
-  if (!json.empty()) callbacks_.encodeData(json, true);
+  responder_.headers(std::move(head), json.empty());
+  if (!json.empty()) responder_.data(json, true);
 }
 
 void HttpbinExchange::respond() {
   if (truncated_) {
-    callbacks_.sendLocalReply(413, "request body too large for the built-in httpbin", "httpbin_body_too_large");
+    responder_.local_reply(413, "request body too large for the built-in httpbin", "httpbin_body_too_large");
     return;
   }
   const std::string path(request_.path());
@@ -132,13 +142,13 @@ void HttpbinExchange::respond() {
 
   auto methodIs = [&](const char* m) { return method == m; };
   if (path == "/get" || path.rfind("/delay/", 0) == 0) {
-    if (!methodIs("GET") && !methodIs("HEAD") && path == "/get") return callbacks_.sendLocalReply(405, "", "httpbin_method_not_allowed");
+    if (!methodIs("GET") && !methodIs("HEAD") && path == "/get") return responder_.local_reply(405, "", "httpbin_method_not_allowed");
     return sendJson(200, dump({{"args", args}, {"headers", headers}, {"origin", origin}, {"url", url}}));
   }
   if (path == "/post" || path == "/put" || path == "/patch" || path == "/delete") {
     std::string expected = path.substr(1);
     for (char& c : expected) c = static_cast<char>(c - 'a' + 'A');
-    if (method != expected) return callbacks_.sendLocalReply(405, "", "httpbin_method_not_allowed");
+    if (method != expected) return responder_.local_reply(405, "", "httpbin_method_not_allowed");
     Json j = {{"args", args}, {"headers", headers}, {"origin", origin}, {"url", url}};
     withBody(j);
     return sendJson(200, dump(j));
@@ -156,7 +166,7 @@ void HttpbinExchange::respond() {
     ResponseHead head;
     head.status = static_cast<int>(n);
     head.headers.add("content-length", "0");
-    return callbacks_.encodeHeaders(std::move(head), true);
+    return responder_.headers(std::move(head), true);
   }
   if (path.rfind("/bytes/", 0) == 0 && parseCount(std::string_view(path).substr(7), n)) {
     std::string bytes(static_cast<size_t>(std::min(n, 10L * 1024 * 1024)), '\0');
@@ -165,8 +175,8 @@ void HttpbinExchange::respond() {
     ResponseHead head;
     head.headers.add("content-type", "application/octet-stream");
     head.headers.add("content-length", std::to_string(bytes.size()));
-    callbacks_.encodeHeaders(std::move(head), bytes.empty());
-    if (!bytes.empty()) callbacks_.encodeData(bytes, true);
+    responder_.headers(std::move(head), bytes.empty());
+    if (!bytes.empty()) responder_.data(bytes, true);
     return;
   }
   if (path.rfind("/stream/", 0) == 0 && parseCount(std::string_view(path).substr(8), n)) {
@@ -174,14 +184,14 @@ void HttpbinExchange::respond() {
     ResponseHead head;
     head.headers.add("content-type", "application/json");
     long lines = std::min(n, 100L);
-    callbacks_.encodeHeaders(std::move(head), lines == 0);
+    responder_.headers(std::move(head), lines == 0);
     for (long i = 0; i < lines; ++i) {
       Json j = {{"id", i}, {"args", args}, {"headers", headers}, {"origin", origin}, {"url", url}};
-      callbacks_.encodeData(j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n", i + 1 == lines);
+      responder_.data(j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n", i + 1 == lines);
     }
     return;
   }
-  callbacks_.sendLocalReply(404, "httpbin: no such endpoint\n", "httpbin_not_found");
+  responder_.local_reply(404, "httpbin: no such endpoint\n", "httpbin_not_found");
 }
 
 }  // namespace wasmgate::gateway

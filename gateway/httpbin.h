@@ -3,9 +3,13 @@
 // /headers, /ip, /user-agent, /status/N, /delay/N, /bytes/N, /stream/N, with httpbin's JSON
 // (method, url, args, headers, origin, data, json, form).
 //
-// Internal header (gateway/). Thread affinity: the stream's worker thread.
+// The exchange answers through an HttpbinResponder: the router's stream callbacks, or a plugin's
+// proxy_http_call (gateway/wasm/builtin_http_call.h), which has no stream of its own.
+//
+// Internal header (gateway/). Thread affinity: the worker thread of its stream or call.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -15,10 +19,19 @@
 
 namespace wasmgate::gateway {
 
+// Where an exchange's response goes. `local_reply` is an error answered the way the router's
+// local replies are (status, plain body, response code details).
+struct HttpbinResponder {
+  std::function<void(ResponseHead&& head, bool end_stream)> headers;
+  std::function<void(std::string_view data, bool end_stream)> data;
+  std::function<void(int status, std::string_view body, std::string_view details)> local_reply;
+};
+
 class HttpbinExchange {
  public:
   // `request` is the request as the router would send it upstream (rewritten path and host).
   HttpbinExchange(Dispatcher& dispatcher, FilterCallbacks& callbacks, const RequestHead& request);
+  HttpbinExchange(Dispatcher& dispatcher, HttpbinResponder responder, const RequestHead& request);
   // Body bytes; at end_stream the response is produced (now, or after /delay/N).
   void onRequestData(std::string_view data, bool end_stream);
 
@@ -27,7 +40,7 @@ class HttpbinExchange {
   void sendJson(int status, const std::string& json);
 
   Dispatcher& dispatcher_;
-  FilterCallbacks& callbacks_;
+  HttpbinResponder responder_;
   RequestHead request_;
   std::string body_;
   std::unique_ptr<Timer> delay_;

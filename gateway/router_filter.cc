@@ -43,11 +43,18 @@ void RouterFilter::buildUpstreamHead(const RequestHead& request) {
     h.remove("upgrade");
   }
   if (request.chunked) h.set("transfer-encoding", "chunked");
+  // A filter dropped the content-length of a request with a body (a plugin replacing the body,
+  // e.g. the SDK's RouteCall): the length is unknown here, so frame it chunked, as Envoy's
+  // HTTP/1 codec does. Sending it unframed would let the body bytes read as a next request.
+  if (request.hasBody() && !request.chunked && !request.upgrade && !h.has("content-length")) {
+    upstream_head_.chunked = true;
+    h.set("transfer-encoding", "chunked");
+  }
 }
 
 HeadersStatus RouterFilter::decodeHeaders(RequestHead& head, bool end_stream) {
   StreamInfo& info = callbacks_->streamInfo();
-  route_ = generation_.snapshot->routes->match(head);
+  route_ = callbacks_->route();
   if (!route_) {
     localReply(404, "", "route_not_found");
     return HeadersStatus::StopIteration;
@@ -135,7 +142,8 @@ void RouterFilter::startAttempt() {
   if (done_) return;
   ++attempts_;
   callbacks_->streamInfo().upstream_attempts = attempts_;
-  endpoint_ = cluster_->pick(failed_endpoint_);
+  endpoint_ = attempts_ == 1 ? overrideEndpoint() : nullptr;
+  if (!endpoint_) endpoint_ = cluster_->pick(failed_endpoint_);
   if (!endpoint_) {
     Stats::global().upstreamError(UpstreamError::NoHealthyUpstream);
     std::string details = cluster_->lastDnsError().empty() ? "no_healthy_upstream" : "no_healthy_upstream{dns_failure}";
@@ -148,6 +156,15 @@ void RouterFilter::startAttempt() {
   connection_ready_ = false;
   head_sent_ = false;
   connection_ = endpoint_->pool->newStream(*this);
+}
+
+Endpoint* RouterFilter::overrideEndpoint() {
+  const std::string& pinned = callbacks_->streamInfo().upstream_override_host;
+  if (pinned.empty()) return nullptr;
+  for (const auto& endpoint : cluster_->endpoints()) {
+    if (endpoint->address == pinned && !endpoint->ejected(dispatcher_.nowMs())) return endpoint.get();
+  }
+  return nullptr;  // not (or no longer) a healthy member: the load balancer decides, as Envoy does
 }
 
 void RouterFilter::onUpstreamReady(UpstreamConnection& connection) {

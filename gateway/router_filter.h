@@ -52,6 +52,8 @@ class RouterFilter final : public StreamFilter, public UpstreamConnection::Clien
  private:
   void buildUpstreamHead(const RequestHead& request);
   void startAttempt();
+  // The endpoint a plugin pinned (StreamInfo::upstream_override_host), when usable.
+  Endpoint* overrideEndpoint();
   void sendBody(std::string_view data, bool end_stream);
   void flushPendingHead(bool end_stream);
   void onTimeout();

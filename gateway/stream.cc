@@ -56,6 +56,17 @@ void Stream::decorateRequest() {
   }
 }
 
+// Envoy picks the route before the filters run and a filter that changes the request headers
+// clears it. Matching lazily gives the same answers (a filter that must keep the route pins it
+// before changing headers, see WasmFilter) without a second match when a plugin changed headers.
+const RouteConfig* Stream::route() {
+  if (!route_cached_) {
+    route_ = generation_->snapshot->routes->match(request_);
+    route_cached_ = true;
+  }
+  return route_;
+}
+
 void Stream::start(bool end_stream) {
   request_complete_ = end_stream;
   decorateRequest();

@@ -29,6 +29,10 @@ class StreamOwner {
   virtual void onResponseComplete(bool close_connection) = 0;
   // Abort: the response cannot be completed, the connection must close now.
   virtual void onStreamReset() = 0;
+  // The connection's local "ip:port" and its process-unique id (plugin properties
+  // destination.address and connection.id); asked for on demand only.
+  virtual std::string localAddress() { return {}; }
+  virtual uint64_t connectionId() { return 0; }
   // A 101 response was sent: further client bytes are raw tunnel data.
   virtual void onUpgraded() = 0;
   virtual bool draining() const = 0;
@@ -66,6 +70,10 @@ class Stream final : public FilterCallbacks, public FilterChain::EncodeSink, pub
                       const HeaderMap* extra_headers) override;
   RequestHead& requestHead() override { return request_; }
   StreamInfo& streamInfo() override { return info_; }
+  const RouteConfig* route() override;
+  void clearRouteCache() override { route_cached_ = false; }
+  std::string downstreamLocalAddress() override { return owner_.localAddress(); }
+  uint64_t connectionId() override { return owner_.connectionId(); }
   void encodeHeaders(ResponseHead&& head, bool end_stream) override;
   void encodeData(std::string_view data, bool end_stream) override;
   void resetStream(std::string_view details) override;
@@ -91,6 +99,8 @@ class Stream final : public FilterCallbacks, public FilterChain::EncodeSink, pub
   StreamInfo info_;
   std::unique_ptr<FilterChain> chain_;
   RouterFilter* router_ = nullptr;  // the chain's last filter, owned by chain_
+  const RouteConfig* route_ = nullptr;
+  bool route_cached_ = false;
   HeaderMap response_trailers_;
   bool request_complete_ = false;
   bool response_started_ = false;

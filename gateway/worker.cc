@@ -20,10 +20,12 @@ static std::shared_ptr<WorkerGeneration> makeGeneration(Dispatcher& dispatcher, 
 }
 
 // Plugin VMs belong to the worker thread (one V8 isolate per worker), so they are built there.
-static void attachPlugins(WorkerGeneration& g, Dispatcher& dispatcher) {
+// `previous`: the generation a reload replaces (unchanged plugins keep their VMs).
+static void attachPlugins(WorkerGeneration& g, Dispatcher& dispatcher,
+                          std::shared_ptr<const WorkerGeneration> previous = nullptr) {
   if (g.plugin_filters || !g.snapshot->plugins) return;
   g.plugin_filters = wasm::PluginSet::forWorker(g.snapshot->plugins, *g.snapshot->config, *g.snapshot->routes,
-                                                *g.clusters, dispatcher);
+                                                *g.clusters, dispatcher, std::move(previous));
 }
 
 Worker::Worker(int index, std::shared_ptr<const Snapshot> snapshot) : index_(index) {
@@ -118,8 +120,9 @@ void Worker::onConnectionClosed(DownstreamConnection* connection) {
 
 void Worker::setSnapshot(std::shared_ptr<const Snapshot> snapshot) {
   post([this, snapshot = std::move(snapshot)]() mutable {
+    std::shared_ptr<const WorkerGeneration> previous = std::move(generation_);
     generation_ = makeGeneration(*dispatcher_, std::move(snapshot));
-    attachPlugins(*generation_, *dispatcher_);
+    attachPlugins(*generation_, *dispatcher_, std::move(previous));
   });
 }
 

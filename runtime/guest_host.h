@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "runtime/engine.h"
+#include "runtime/host.h"
 
 namespace wasmgate::runtime {
 
@@ -20,6 +21,8 @@ class GuestHost {
   virtual const std::vector<std::pair<std::string, std::string>>& environment() const = 0;
   // Text written by the guest to fd 1 (logged at info) or fd 2 (logged at error).
   virtual void writeStdio(int fd, std::string_view text) = 0;
+  // The clocks the guest reads (WASI clock_time_get); the default is the system clocks.
+  virtual ClockHost& clock();
 };
 
 // Instance::userData() of every instance the runtime creates holds a GuestHost*.

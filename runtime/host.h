@@ -154,6 +154,15 @@ class ForeignFunctionHost {
   virtual Status call(std::string_view name, std::string_view argument, std::string* result);
 };
 
+// Time as the plugin sees it: proxy_get_current_time_nanoseconds and WASI's realtime and
+// monotonic clocks. The default reads the system clocks; the test harness plays a virtual clock.
+class ClockHost {
+ public:
+  virtual ~ClockHost() = default;
+  virtual uint64_t realtimeNs();
+  virtual uint64_t monotonicNs();
+};
+
 struct VmServices {
   LogHost* log = nullptr;  // nullptr: the default (Unimplemented; logs go to stderr)
   HttpCallHost* http = nullptr;

@@ -1,6 +1,8 @@
 // Default answers of the host interfaces: Unimplemented, so a host overrides only what it serves.
 #include <cstdio>
+#include <ctime>
 
+#include "runtime/guest_host.h"
 #include "runtime/host.h"
 
 namespace wasmgate::runtime {
@@ -53,5 +55,21 @@ Status MetricsHost::record(uint32_t, uint64_t) { return Status::Unimplemented; }
 Status MetricsHost::get(uint32_t, uint64_t*) { return Status::Unimplemented; }
 
 Status ForeignFunctionHost::call(std::string_view, std::string_view, std::string*) { return Status::Unimplemented; }
+
+namespace {
+uint64_t readSystemClock(clockid_t clock) {
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+}  // namespace
+
+uint64_t ClockHost::realtimeNs() { return readSystemClock(CLOCK_REALTIME); }
+uint64_t ClockHost::monotonicNs() { return readSystemClock(CLOCK_MONOTONIC); }
+
+ClockHost& GuestHost::clock() {
+  static ClockHost system_clock;  // stateless
+  return system_clock;
+}
 
 }  // namespace wasmgate::runtime

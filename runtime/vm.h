@@ -36,6 +36,7 @@ struct VmConfig {
   std::string vm_configuration;  // buffer 6 during proxy_on_vm_start
   std::vector<std::pair<std::string, std::string>> env;  // WASI environ
   VmServices services;
+  ClockHost* clock = nullptr;  // the plugin's clocks; nullptr: the system clocks
 };
 
 struct PluginConfig {

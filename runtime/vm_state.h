@@ -56,6 +56,7 @@ class VmState final : public GuestHost {
   // GuestHost: WASI's view of the VM.
   const std::vector<std::pair<std::string, std::string>>& environment() const override { return config_.env; }
   void writeStdio(int fd, std::string_view text) override;
+  ClockHost& clock() override { return config_.clock ? *config_.clock : GuestHost::clock(); }
 
   const VmConfig& config() const { return config_; }
   const std::string& name() const { return config_.name; }

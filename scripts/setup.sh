@@ -25,6 +25,7 @@ packages=(
   libuv1 libc-ares2 libnghttp2-14 libbrotli1 libicu72 libssl3 zlib1g
   # test and benchmark peers
   redis-server nginx-light wrk nghttp2-client curl python3
+  gdb  # the harness's native-plugin debugging test (native.gdb_breaks_in_plugin)
 )
 
 missing=()

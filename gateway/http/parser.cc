@@ -26,10 +26,17 @@ struct Http1Parser::Impl {
   static Http1Parser& self(llhttp_t* p) { return *static_cast<Impl*>(p->data)->owner; }
   static Impl& impl(llhttp_t* p) { return *static_cast<Impl*>(p->data); }
 
-  // Fails the parse from inside a callback; llhttp then returns HPE_USER.
+  // Fails the parse from inside a callback; llhttp then stops with HPE_USER (data callbacks) or
+  // HPE_CB_* (notification callbacks), and feed() keeps the error set here.
   static int fail(llhttp_t* p, int status, const char* details, const char* reason) {
     Http1Parser& s = self(p);
+    if (s.kind_ == Kind::Response && status != 502) {
+      // A malformed upstream response is the gateway's 502 whatever the check that caught it.
+      status = 502;
+      details = "upstream_protocol_error";
+    }
     s.error_ = CodecError{status, details, reason};
+    s.rejected_by_callback_ = true;
     return HPE_USER;
   }
 
@@ -226,7 +233,7 @@ Http1Parser::Progress Http1Parser::feed(std::string_view data) {
       return {State::Error, consumedTo()};
     default:
       failed_ = true;
-      error_ = mapError(err, llhttp_get_error_reason(p), kind_ == Kind::Request);
+      if (!rejected_by_callback_) error_ = mapError(err, llhttp_get_error_reason(p), kind_ == Kind::Request);
       return {State::Error, consumedTo()};
   }
 }
@@ -243,6 +250,7 @@ Http1Parser::State Http1Parser::finish() {
     return was_in_message && !in_message_ ? State::MessageDone : State::NeedMore;
   }
   failed_ = true;
+  if (rejected_by_callback_) return State::Error;
   error_ = mapError(err, llhttp_get_error_reason(&impl_->parser), kind_ == Kind::Request);
   if (kind_ == Kind::Response) error_.details = "upstream_reset_before_response_completed";
   return State::Error;

@@ -92,6 +92,9 @@ class Http1Parser {
   bool headers_done_ = false;
   bool response_to_head_ = false;
   bool failed_ = false;
+  // A callback rejected the message and set error_: llhttp reports that as HPE_USER from a data
+  // callback but as HPE_CB_* from a notification one, and neither may overwrite error_.
+  bool rejected_by_callback_ = false;
 };
 
 }  // namespace wasmgate::gateway

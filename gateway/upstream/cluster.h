@@ -36,6 +36,8 @@ class Cluster {
   void reportSuccess(Endpoint& endpoint);
   void reportFailure(Endpoint& endpoint);
   size_t endpointCount() const { return endpoints_.size(); }
+  // The current endpoints (ejected ones included), for plugins' proxy_get_upstream_hosts.
+  const std::vector<std::unique_ptr<Endpoint>>& endpoints() const { return endpoints_; }
   std::string lastDnsError() const { return dns_error_; }
 
  private:

@@ -1,8 +1,10 @@
 #include "gateway/wasm/plugin_set.h"
 
 #include <fstream>
+#include <functional>
 #include <iterator>
 
+#include "gateway/generation.h"
 #include "gateway/log.h"
 #include "gateway/wasm/worker_plugins.h"
 #include "runtime/vm.h"
@@ -48,7 +50,7 @@ Result<std::shared_ptr<const PluginSet>> PluginSet::load(const GatewayConfig& co
     auto module = runtime::v8Engine().compile(
         std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()), spec.name);
     if (!module) return makeError(where + ": " + module.message());
-    set->plugins_.push_back(LoadedPlugin{std::move(spec), *module});
+    set->plugins_.push_back(LoadedPlugin{std::move(spec), *module, std::hash<std::string>{}(*bytes)});
   }
   if (set->plugins_.empty()) return std::shared_ptr<const PluginSet>();
   // Canary: every plugin must instantiate and accept its configuration before the config is used.
@@ -63,10 +65,13 @@ Result<std::shared_ptr<const PluginSet>> PluginSet::load(const GatewayConfig& co
 }
 
 std::shared_ptr<PluginFilterFactory> PluginSet::forWorker(std::shared_ptr<const PluginSet> set,
-                                                          const GatewayConfig& config, const RouteTable& routes,
-                                                          ClusterSet& clusters, Dispatcher& dispatcher) {
+                                                          const GatewayConfig& config, const RouteTable& /*routes*/,
+                                                          ClusterSet& clusters, Dispatcher& dispatcher,
+                                                          std::shared_ptr<const WorkerGeneration> previous) {
   if (!set) return nullptr;
-  return std::make_shared<WorkerPlugins>(std::move(set), config, routes, WorkerServices{&dispatcher, &clusters});
+  auto* previous_plugins = previous ? dynamic_cast<WorkerPlugins*>(previous->plugin_filters.get()) : nullptr;
+  return std::make_shared<WorkerPlugins>(std::move(set), config, WorkerServices{&dispatcher, &clusters},
+                                         previous_plugins, std::move(previous));
 }
 
 }  // namespace wasmgate::gateway::wasm

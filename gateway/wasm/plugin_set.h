@@ -19,11 +19,16 @@
 #include "gateway/wasm/plugin_spec.h"
 #include "runtime/engine.h"
 
+namespace wasmgate::gateway {
+struct WorkerGeneration;
+}
+
 namespace wasmgate::gateway::wasm {
 
 struct LoadedPlugin {
   PluginSpec spec;
   std::shared_ptr<const runtime::CompiledModule> module;
+  uint64_t digest = 0;  // of the .wasm bytes: a reload keeps the VMs of unchanged plugins
 };
 
 class PluginSet {
@@ -34,11 +39,15 @@ class PluginSet {
   const std::vector<LoadedPlugin>& plugins() const { return plugins_; }
 
   // Worker thread: instantiates every plugin on a new WorkerEngine and starts its root context.
-  // `config` and `routes` are the generation's (they outlive the factory); `clusters` and
+  // `config` is the generation's (it outlives the factory; the route cache is the stream's, so
+  // `routes` is not needed); `clusters` and
   // `dispatcher` serve the plugins' outbound calls, ticks and queue notifications.
+  // `previous`: the worker generation being replaced (nullptr at start); the new VMs share its
+  // isolate and take over the VMs of unchanged plugins (worker_plugins.h).
   static std::shared_ptr<PluginFilterFactory> forWorker(std::shared_ptr<const PluginSet> set,
                                                        const GatewayConfig& config, const RouteTable& routes,
-                                                       ClusterSet& clusters, Dispatcher& dispatcher);
+                                                       ClusterSet& clusters, Dispatcher& dispatcher,
+                                                       std::shared_ptr<const WorkerGeneration> previous = nullptr);
 
  private:
   std::vector<LoadedPlugin> plugins_;

@@ -3,6 +3,7 @@
 #include "gateway/log.h"
 #include "gateway/metrics/plugin_metrics.h"
 #include "gateway/shared/shared_data.h"
+#include "gateway/wasm/builtin_http_call.h"
 #include "gateway/wasm/cluster_names.h"
 
 namespace wasmgate::gateway::wasm {
@@ -13,15 +14,8 @@ VmHosts::VmHosts(const GatewayConfig& config, const WorkerServices* worker, std:
     : config_(config), worker_(worker), plugin_(std::move(plugin)), vm_id_(std::move(vm_id)) {
   if (!worker_) return;
   uv_loop_t* loop = worker_->dispatcher->loop();
-  const GatewayConfig* cfg = &config_;
   redis_ = std::make_unique<redis::RedisClientSet>(
-      loop, [cfg](std::string_view cluster) -> Result<std::vector<std::string>> {
-        const ServiceConfig* service = findService(*cfg, cluster);
-        if (!service) return makeError("no service matches cluster '" + std::string(cluster) + "'");
-        std::vector<std::string> hosts;
-        for (const SocketAddress& a : service->endpoints) hosts.push_back(a.str());
-        return hosts;
-      });
+      loop, [this](std::string_view cluster) { return redisEndpoints(cluster); });
   queue_notifier_ = std::make_unique<shared::QueueNotifier>(
       loop, shared::SharedQueues::process(), [this](uint32_t root, uint32_t queue) {
         if (vm_) (void)vm_->onQueueReady(root, queue);
@@ -30,6 +24,7 @@ VmHosts::VmHosts(const GatewayConfig& config, const WorkerServices* worker, std:
 }
 
 VmHosts::~VmHosts() {
+  *alive_ = false;  // DNS resolutions still pending call nothing
   vm_ = nullptr;
   http_calls_.clear();
   redis_.reset();
@@ -68,15 +63,27 @@ Status VmHosts::dispatch(uint32_t root_context_id, uint32_t token, const runtime
   }
   if (!worker_) return Status::InternalFailure;  // the configuration check calls nobody
   Cluster* cluster = worker_->clusters->find(service->name);
-  if (!cluster || cluster->builtin()) {
-    warn("http call: service '" + service->name + "' cannot take plugin calls (built-in or not built)");
+  if (!cluster) {
+    warn("http call: service '" + service->name + "' has no cluster on this worker");
     return Status::BadArgument;
   }
-  auto call = std::make_unique<OutboundHttpCall>(
-      *worker_->dispatcher, *cluster, std::move(*head), request.body, request.timeout_ms,
-      [this, root_context_id, token](runtime::HttpCallResponse&& response) {
-        onHttpCallDone(root_context_id, token, std::move(response));
-      });
+  auto done = [this, root_context_id, token](runtime::HttpCallResponse&& response) {
+    onHttpCallDone(root_context_id, token, std::move(response));
+  };
+  if (cluster->builtin()) {
+    if (service->builtin != "httpbin") {
+      warn("http call: built-in service '" + service->name + "' cannot take plugin calls");
+      return Status::BadArgument;
+    }
+    auto call = std::make_unique<BuiltinHttpCall>(*worker_->dispatcher, std::move(*head), request.body,
+                                                  request.timeout_ms, std::move(done));
+    BuiltinHttpCall* started = call.get();
+    http_calls_[token] = std::move(call);
+    started->start();
+    return Status::Ok;
+  }
+  auto call = std::make_unique<OutboundHttpCall>(*worker_->dispatcher, *cluster, std::move(*head), request.body,
+                                                 request.timeout_ms, std::move(done));
   OutboundHttpCall* started = call.get();
   http_calls_[token] = std::move(call);
   started->start();
@@ -88,26 +95,6 @@ void VmHosts::onHttpCallDone(uint32_t root_context_id, uint32_t token, runtime::
   // The call object is still on the stack: destroy it after this loop iteration, not here.
   if (!node.empty()) worker_->dispatcher->deferDelete(std::move(node.mapped()));
   if (vm_) (void)vm_->onHttpCallResponse(root_context_id, token, response);
-}
-
-// ---- Redis
-
-Status VmHosts::init(std::string_view cluster, std::string_view username, std::string_view password,
-                     uint32_t timeout_ms) {
-  if (!worker_) return findService(config_, cluster) ? Status::Ok : Status::BadArgument;
-  std::string why;
-  Status s = redis_->init(cluster, username, password, timeout_ms, &why);
-  if (s != Status::Ok) warn("redis init '" + std::string(cluster) + "': " + why);
-  return s;
-}
-
-Status VmHosts::call(uint32_t root_context_id, uint32_t token, std::string_view cluster, std::string_view query) {
-  if (!worker_) return Status::InternalFailure;
-  return redis_->call(cluster, query, [this, root_context_id, token](redis::RedisCallStatus status, std::string_view reply) {
-    if (!vm_) return;
-    auto s = status == redis::RedisCallStatus::Ok ? abi::RedisStatus::Ok : abi::RedisStatus::NetworkError;
-    (void)vm_->onRedisCallResponse(root_context_id, token, s, reply);
-  });
 }
 
 // ---- Ticks

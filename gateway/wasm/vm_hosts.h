@@ -1,6 +1,8 @@
 // VmHosts: the per-VM host services of one plugin VM on one worker: proxy_http_call over the
-// worker's clusters, Redis (one RedisClientSet per VM), ticks (uv timers per root context),
-// shared data and queues (the process-wide stores) and metrics (the process-wide registry).
+// worker's clusters (the built-in httpbin answered in-process), Redis (one RedisClientSet per VM,
+// `.dns` services resolved by the worker's cluster, see vm_hosts_redis.cc), ticks (uv timers per
+// root context), shared data and queues (the process-wide stores) and metrics (the process-wide
+// registry).
 // Everything asynchronous is delivered back to the VM on this worker; destroying VmHosts (right
 // after its VM) cancels pending calls, timers and queue notifications, so late replies are dropped.
 //
@@ -14,7 +16,10 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "common/result.h"
 #include "gateway/config.h"
 #include "gateway/net/loop.h"
 #include "gateway/redis/redis_client_set.h"
@@ -77,6 +82,24 @@ class VmHosts final : public runtime::HttpCallHost,
     std::unique_ptr<Timer> timer;
     uint32_t period_ms = 0;
   };
+  // A Redis init made while its `.dns` service was still resolving, and the calls behind it.
+  struct RedisInit {
+    std::string cluster, username, password;
+    uint32_t timeout_ms = 0;
+  };
+  struct RedisWaiting {
+    struct Call {
+      uint32_t root_context_id = 0, token = 0;
+      std::string query;
+    };
+    RedisInit init;
+    std::vector<Call> calls;
+  };
+  // "ip:port" list for a Redis cluster name (a `.dns` service: its worker cluster's addresses).
+  Result<std::vector<std::string>> redisEndpoints(std::string_view cluster) const;
+  Cluster* resolvingDnsCluster(std::string_view cluster) const;
+  void onRedisClusterResolved(const std::string& name);
+  redis::RedisReplyCallback redisReply(uint32_t root_context_id, uint32_t token);
   void onTick(uint32_t root_context_id);
   void onHttpCallDone(uint32_t root_context_id, uint32_t token, runtime::HttpCallResponse&& response);
   void warn(const std::string& message) const;
@@ -86,10 +109,12 @@ class VmHosts final : public runtime::HttpCallHost,
   std::string plugin_;
   std::string vm_id_;
   runtime::WasmVm* vm_ = nullptr;
-  std::map<uint32_t, std::unique_ptr<OutboundHttpCall>> http_calls_;  // by token
+  std::map<uint32_t, std::unique_ptr<Deletable>> http_calls_;  // by token: network or built-in calls
   std::unique_ptr<redis::RedisClientSet> redis_;
+  std::map<std::string, RedisWaiting, std::less<>> redis_waiting_;  // by cluster name, until resolved
   std::map<uint32_t, Tick> ticks_;  // by root context id
   std::unique_ptr<shared::QueueNotifier> queue_notifier_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for pending DNS resolutions
 };
 
 }  // namespace wasmgate::gateway::wasm

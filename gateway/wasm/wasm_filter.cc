@@ -123,8 +123,9 @@ HeadersStatus WasmFilter::decodeHeaders(RequestHead& head, bool end_stream) {
     case abi::HeaderAction::StopIteration:
       return HeadersStatus::StopIteration;
     default:
+      // StopAll: the body is held without calling the plugin, then shown to it on continue.
       request_stop_all_ = !end_stream;
-      return HeadersStatus::StopIteration;
+      return end_stream ? HeadersStatus::StopIteration : HeadersStatus::StopAllIteration;
   }
 }
 
@@ -147,8 +148,8 @@ DataStatus WasmFilter::decodeData(std::string& data, bool end_stream) {
   request_end_ = end_stream;
   if (skipped_ || !started_) return plugin_.spec().fail_open || !skipped_ ? DataStatus::Continue : DataStatus::StopIterationNoBuffer;
   if (request_stop_all_) {
-    // Envoy holds the body for a filter that stopped all iteration; the plugin sees it only
-    // after it continues.
+    // Envoy holds the body for a filter that stopped all iteration; the chain shows it to the
+    // plugin when it continues (HeadersStatus::StopAllIteration).
     if (overLimit(data, true)) return DataStatus::StopIterationNoBuffer;
     return DataStatus::StopIterationAndBuffer;
   }
@@ -212,7 +213,7 @@ HeadersStatus WasmFilter::encodeHeaders(ResponseHead& head, bool end_stream) {
       return HeadersStatus::StopIteration;
     default:
       response_stop_all_ = !end_stream;
-      return HeadersStatus::StopIteration;
+      return end_stream ? HeadersStatus::StopIteration : HeadersStatus::StopAllIteration;
   }
 }
 

@@ -18,14 +18,15 @@
 
 namespace wasmgate::gateway::wasm {
 
-// What the plugins of one stream share: the route as matched before any plugin ran (re-matched
-// after request header changes), and the per-stream knobs set through properties. Filter state
-// written with proxy_set_property lives in StreamInfo::filter_state (the access log reads it).
+// What the plugins of one stream share: the per-stream knobs set through properties. The route
+// cache is the stream's (FilterCallbacks::route); filter state written with proxy_set_property
+// lives in StreamInfo::filter_state (the access log reads it).
 struct StreamShared {
-  const RouteTable* routes = nullptr;
-  std::optional<const RouteConfig*> route;  // resolved on first use
+  ~StreamShared();  // tells `owner` the stream is done (worker_plugins.cc)
+  WorkerPlugins* owner = nullptr;
   uint64_t decoder_buffer_limit = 0;  // bytes a filter may buffer (set_decoder_buffer_limit)
   uint64_t encoder_buffer_limit = 0;
+  // false once a plugin set clear_route_cache to "off": request header changes keep the route.
   bool clear_route_cache = true;
 };
 
@@ -64,6 +65,8 @@ class WasmFilter final : public StreamFilter,
   abi::Status continueStream(abi::StreamType) override;
   abi::Status closeStream(abi::StreamType) override;
   abi::Status sendLocalResponse(const runtime::LocalResponse& response) override;
+  abi::Status getUpstreamHosts(runtime::Pairs* hosts) override;          // upstream_hosts.h
+  abi::Status setUpstreamOverrideHost(std::string_view address) override;
 
   // Creates the stream context on first use; false: this filter is out of the stream (fail-open
   // skip, or fail-closed reply already sent).
@@ -74,7 +77,13 @@ class WasmFilter final : public StreamFilter,
   bool applyDeferred(bool decoding);
   void replaceResponse(const runtime::LocalResponse& reply);
   HeaderMap* mapFor(abi::MapType type);
-  const RouteConfig* route();
+  // Called before a request header changes: the route is picked again with the new headers
+  // (cache cleared), unless a plugin set clear_route_cache off; then the route is pinned now,
+  // from the headers as they were, if nobody had asked for it yet.
+  void beforeRequestHeaderChange() {
+    if (shared_->clear_route_cache) callbacks_->clearRouteCache();
+    else callbacks_->route();
+  }
   bool overLimit(const std::string& data, bool decoding);
 
   PluginRuntime& plugin_;

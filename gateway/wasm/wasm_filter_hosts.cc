@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "gateway/wasm/upstream_hosts.h"
 #include "gateway/wasm/wasm_filter.h"
 
 namespace wasmgate::gateway::wasm {
@@ -36,11 +37,6 @@ HeaderMap* WasmFilter::mapFor(abi::MapType type) {
   return nullptr;
 }
 
-const RouteConfig* WasmFilter::route() {
-  if (!shared_->route) shared_->route = shared_->routes->match(callbacks_->requestHead());
-  return *shared_->route;
-}
-
 Status WasmFilter::getHeader(abi::MapType type, std::string_view key, std::string* value) {
   HeaderMap* map = mapFor(type);
   if (map == nullptr) return type <= abi::MapType::ResponseTrailers ? Status::NotFound : Status::BadArgument;
@@ -66,8 +62,8 @@ Status WasmFilter::addHeader(abi::MapType type, std::string_view key, std::strin
   HeaderMap* map = mapFor(type);
   if (map == nullptr) return Status::BadArgument;
   if (!key.empty() && key[0] == ':') return replaceHeader(type, key, value);
+  if (isRequestMap(type)) beforeRequestHeaderChange();
   map->add(key, value);
-  if (isRequestMap(type) && shared_->clear_route_cache) shared_->route.reset();
   return Status::Ok;
 }
 
@@ -75,7 +71,7 @@ Status WasmFilter::replaceHeader(abi::MapType type, std::string_view key, std::s
   HeaderMap* map = mapFor(type);
   if (map == nullptr) return Status::BadArgument;
   if (isRequestMap(type)) {
-    if (shared_->clear_route_cache) shared_->route.reset();  // the router matches the new headers
+    beforeRequestHeaderChange();
     if (key == ":path") request_->target = std::string(value);
     else if (key == ":method") request_->method = std::string(value);
     else if (key == ":authority" || key == "host") map->set("host", value);
@@ -99,8 +95,8 @@ Status WasmFilter::removeHeader(abi::MapType type, std::string_view key) {
   HeaderMap* map = mapFor(type);
   if (map == nullptr) return Status::BadArgument;
   if (!key.empty() && key[0] == ':') return Status::Ok;
+  if (isRequestMap(type)) beforeRequestHeaderChange();
   map->remove(key);
-  if (isRequestMap(type) && shared_->clear_route_cache) shared_->route.reset();
   return Status::Ok;
 }
 
@@ -125,6 +121,7 @@ Status WasmFilter::getHeaders(abi::MapType type, runtime::Pairs* pairs) {
 Status WasmFilter::setHeaders(abi::MapType type, const runtime::Pairs& pairs) {
   HeaderMap* map = mapFor(type);
   if (map == nullptr) return Status::BadArgument;
+  if (isRequestMap(type)) beforeRequestHeaderChange();
   std::string authority = isRequestMap(type) ? request_->authority() : "";
   map->clear();
   if (isRequestMap(type)) map->set("host", authority);
@@ -135,7 +132,6 @@ Status WasmFilter::setHeaders(abi::MapType type, const runtime::Pairs& pairs) {
       map->add(k, v);
     }
   }
-  if (isRequestMap(type) && shared_->clear_route_cache) shared_->route.reset();
   return Status::Ok;
 }
 
@@ -197,7 +193,7 @@ Status WasmFilter::getProperty(std::string_view path, std::string* value) {
     return v ? *v : std::string();
   };
   if (key == "route_name" || key == "cluster_name") {
-    const RouteConfig* r = route();
+    const RouteConfig* r = callbacks_->route();
     if (r == nullptr) return Status::NotFound;
     *value = key == "route_name" ? r->name : (info.service_name.empty() ? r->service : info.service_name);
   } else if (key == "x_request_id" || key == "request.id") {
@@ -236,14 +232,22 @@ Status WasmFilter::getProperty(std::string_view path, std::string* value) {
     *value = info.downstream_address;
   } else if (key == "source.port") {
     *value = le64(portOf(info.downstream_address));
-  } else if (key == "upstream.address") {
-    if (info.upstream_host.empty()) return Status::NotFound;
-    *value = info.upstream_host;
+  } else if (key == "destination.address" || key == "destination.port") {
+    std::string local = callbacks_->downstreamLocalAddress();
+    if (local.empty()) return Status::NotFound;
+    *value = key == "destination.address" ? local : le64(portOf(local));
+  } else if (key == "upstream.address" || key == "upstream.port") {
+    if (info.upstream_host.empty() || info.upstream_host.rfind("builtin:", 0) == 0) return Status::NotFound;
+    *value = key == "upstream.address" ? info.upstream_host : le64(portOf(info.upstream_host));
+  } else if (key == "connection.id") {
+    *value = le64(callbacks_->connectionId());
   } else if (key == "connection.mtls") {
-    *value = std::string(1, '\0');
+    *value = std::string(1, '\0');  // no TLS: no peer certificate (Envoy: bool false, 1 byte)
   } else if (key == "connection.requested_server_name") {
-    value->clear();
+    value->clear();  // no TLS, so no SNI: Envoy gives the empty string
   } else {
+    // The other connection.* attributes (tls_version, certificates, termination_details...)
+    // exist only on TLS connections or after a failure: absent, as in Envoy.
     return Status::NotFound;
   }
   return Status::Ok;
@@ -262,7 +266,13 @@ Status WasmFilter::setProperty(std::string_view path, std::string_view value) {
   } else if (key == "wasm_need_rebuild") {
     if (value == "true" && vm_) plugin_.markForRebuild(vm_.get());
   }
-  if (key.rfind("trace_span_tag.", 0) != 0) callbacks_->streamInfo().filter_state[key] = std::string(value);
+  constexpr std::string_view kTraceTag = "trace_span_tag.";
+  if (key.rfind(kTraceTag, 0) == 0) {
+    // A span tag, not filter state (Higress); with no tracer, the access log shows it.
+    callbacks_->streamInfo().trace_tags[key.substr(kTraceTag.size())] = std::string(value);
+    return Status::Ok;
+  }
+  callbacks_->streamInfo().filter_state[key] = std::string(value);
   return Status::Ok;
 }
 
@@ -306,6 +316,16 @@ Status WasmFilter::sendLocalResponse(const runtime::LocalResponse& response) {
   pending_reply_ = response;
   applyDeferred(response_ == nullptr);
   return Status::Ok;
+}
+
+Status WasmFilter::getUpstreamHosts(runtime::Pairs* hosts) {
+  const WorkerServices* worker = plugin_.worker();
+  const uint64_t now_ms = uv_now(static_cast<uv_loop_t*>(callbacks_->eventLoop()));
+  return listUpstreamHosts(worker ? worker->clusters : nullptr, callbacks_->route(), now_ms, hosts);
+}
+
+Status WasmFilter::setUpstreamOverrideHost(std::string_view address) {
+  return normalizeOverrideHost(address, &callbacks_->streamInfo().upstream_override_host);
 }
 
 }  // namespace wasmgate::gateway::wasm

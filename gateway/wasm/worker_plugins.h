@@ -4,6 +4,12 @@
 // stream uses it. Streams keep the VM they started on alive, so a rebuild never pulls a VM from
 // under a running stream. Also the PluginFilterFactory the stream asks for its filters.
 //
+// On a reload the new WorkerPlugins shares the worker's V8 isolate (WorkerEngine) with the one
+// it replaces and takes over the running VM of every plugin whose module bytes, name, root id,
+// configuration and env are unchanged (when the services are unchanged too), so that plugin's
+// state (globals, counters, ticks) carries on. The replaced WorkerPlugins drops its VMs once its
+// last stream is done.
+//
 // Internal header (gateway/wasm/). Thread affinity: the worker thread that built it.
 #pragma once
 #include <memory>
@@ -36,6 +42,8 @@ class PluginRuntime {
 
   const PluginSpec& spec() const { return plugin_.spec; }
   PluginCounters& counters() { return counters_; }
+  // nullptr for the canary.
+  const WorkerServices* worker() const { return worker_; }
   // The VM for a new stream and its root context id: rebuilt first if it failed or asked for a
   // rebuild. Error: the VM could not be built or started (the stream applies the fail strategy).
   Result<std::shared_ptr<runtime::WasmVm>> vmForStream(uint32_t* root_id);
@@ -43,6 +51,11 @@ class PluginRuntime {
   void markForRebuild(const runtime::WasmVm* vm);
   // Builds the VM now (at load, so a start failure shows at once).
   Status build();
+  // Takes over `previous`'s VM if it runs the same plugin unchanged and is healthy; `home` keeps
+  // alive what that VM's host services point into (the generation that built it).
+  bool adoptVm(const PluginRuntime& previous, const std::shared_ptr<const void>& home);
+  // Drops this runtime's VM (its generation was replaced and has no streams left).
+  void releaseVm() { vm_.reset(); }
 
  private:
   const LoadedPlugin& plugin_;
@@ -55,24 +68,34 @@ class PluginRuntime {
   uint32_t root_id_ = 0;
   bool rebuild_ = false;
   bool built_once_ = false;
+  bool adopted_ = false;  // vm_ was built by an earlier generation (and keeps its home alive)
 };
 
 class WorkerPlugins final : public PluginFilterFactory {
  public:
-  WorkerPlugins(std::shared_ptr<const PluginSet> set, const GatewayConfig& config, const RouteTable& routes,
-                WorkerServices worker);
+  // `previous`: this worker's WorkerPlugins being replaced (nullptr at start), kept alive by
+  // `previous_home` (its generation) for the VMs taken over from it.
+  WorkerPlugins(std::shared_ptr<const PluginSet> set, const GatewayConfig& config, WorkerServices worker,
+                WorkerPlugins* previous = nullptr, std::shared_ptr<const void> previous_home = nullptr);
   ~WorkerPlugins() override;
 
   void addFilters(std::vector<std::unique_ptr<StreamFilter>>& filters) override;
+  // StreamShared's lifetime marks a stream's: a retired set drops its VMs after the last one.
+  void onStreamDone();
 
  private:
+  void retire();
+
+  const GatewayConfig& config_;
+  size_t live_streams_ = 0;
+  bool retired_ = false;
   std::shared_ptr<const PluginSet> set_;
-  const RouteTable& routes_;
   uint64_t buffer_limit_;
   WorkerServices worker_;
-  std::unique_ptr<runtime::WorkerEngine> engine_;
+  std::shared_ptr<runtime::WorkerEngine> engine_;  // the worker's isolate, shared across reloads
   GatewayLogHost log_;
   std::vector<std::unique_ptr<PluginRuntime>> plugins_;
+  size_t adopted_vms_ = 0;
 };
 
 }  // namespace wasmgate::gateway::wasm

@@ -1,7 +1,5 @@
 // proxy_log, proxy_get_log_level, proxy_get_current_time_nanoseconds, proxy_get_status and
 // ABI 0.1.0's proxy_get_configuration.
-#include <chrono>
-
 #include "runtime/hostcalls/hostcalls.h"
 
 namespace wasmgate::runtime::hostcalls {
@@ -22,10 +20,9 @@ void getLogLevel(HostCall& call) {
   finish(call, storeGuest(call, call.u32(0), level) ? abi::Status::Ok : abi::Status::InvalidMemoryAccess);
 }
 
-// proxy_get_current_time_nanoseconds(ret_u64_ptr): wall-clock time.
+// proxy_get_current_time_nanoseconds(ret_u64_ptr): wall-clock time (VmConfig::clock).
 void getCurrentTime(HostCall& call) {
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  const auto ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+  const uint64_t ns = vmStateOf(call).clock().realtimeNs();
   finish(call, storeGuest(call, call.u32(0), ns) ? abi::Status::Ok : abi::Status::InvalidMemoryAccess);
 }
 

@@ -1,11 +1,11 @@
-// WASI clocks and randomness. Realtime and monotonic clocks come from the host's clock_gettime
-// (1 ns resolution is reported, as Higress does); CPU-time clocks are ENOTSUP. random_get reads
-// the kernel's CSPRNG (getrandom) straight into guest memory, at most 64 KiB per call (EINVAL
-// beyond, the limit Higress's host applies).
+// WASI clocks and randomness. Realtime and monotonic clocks come from the GuestHost's clock (the
+// system clocks unless VmConfig::clock replaces them; 1 ns resolution is reported, as Higress
+// does); CPU-time clocks are ENOTSUP. random_get reads the kernel's CSPRNG (getrandom) straight
+// into guest memory, at most 64 KiB per call (EINVAL beyond, the limit Higress's host applies).
 #include <cerrno>
-#include <ctime>
 #include <sys/random.h>
 
+#include "runtime/guest_host.h"
 #include "runtime/wasi/wasi_internal.h"
 
 namespace wasmgate::runtime::wasi {
@@ -15,25 +15,21 @@ constexpr uint32_t kClockRealtime = 0;
 constexpr uint32_t kClockMonotonic = 1;
 constexpr uint32_t kMaxRandomBytes = 64 * 1024;
 
-bool readClock(uint32_t id, uint64_t* nanos) {
-  clockid_t clock;
+bool readClock(ClockHost& clock, uint32_t id, uint64_t* nanos) {
   if (id == kClockRealtime) {
-    clock = CLOCK_REALTIME;
+    *nanos = clock.realtimeNs();
   } else if (id == kClockMonotonic) {
-    clock = CLOCK_MONOTONIC;
+    *nanos = clock.monotonicNs();
   } else {
     return false;
   }
-  timespec ts{};
-  clock_gettime(clock, &ts);
-  *nanos = static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
   return true;
 }
 
 // clock_time_get(id, precision: i64, time_ptr) -> errno
 void clockTimeGet(HostCall& call) {
   uint64_t now = 0;
-  if (!readClock(call.u32(0), &now)) return answer(call, kNotSupported);
+  if (!readClock(guestHostOf(call).clock(), call.u32(0), &now)) return answer(call, kNotSupported);
   if (!storeOrFault<uint64_t>(call, call.u32(2), now)) return;
   answer(call, kSuccess);
 }

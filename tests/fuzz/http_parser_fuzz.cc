@@ -1,7 +1,8 @@
 // libFuzzer target: the gateway's HTTP/1.1 request and response parser (gateway/http/parser.h).
 // The input is fed in pieces (split points taken from its first byte) the way a socket would,
 // resuming after each message; the parser must never crash, and it must never report a head
-// bigger than its limit.
+// bigger than its limit; a rejection always carries a status a proxy may answer and a details
+// string.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -20,6 +21,14 @@ struct Sink : wasmgate::gateway::Http1Parser::Callbacks {
   void onMessageComplete() override {}
 };
 
+// A rejection answers 400 or 431 to a client and 502 for an upstream, always with a details
+// string for the access log.
+void checkError(wasmgate::gateway::Http1Parser::Kind kind, const wasmgate::gateway::CodecError& e) {
+  bool request = kind == wasmgate::gateway::Http1Parser::Kind::Request;
+  if (request ? (e.status != 400 && e.status != 431) : e.status != 502) __builtin_trap();
+  if (e.details.empty()) __builtin_trap();
+}
+
 void run(wasmgate::gateway::Http1Parser::Kind kind, std::string_view data, size_t step) {
   Sink sink;
   wasmgate::gateway::Http1Parser::Limits limits;
@@ -30,10 +39,11 @@ void run(wasmgate::gateway::Http1Parser::Kind kind, std::string_view data, size_
     std::string_view piece = data.substr(0, step);
     while (!piece.empty()) {
       auto progress = parser.feed(piece);
-      if (progress.state == wasmgate::gateway::Http1Parser::State::Error ||
-          progress.state == wasmgate::gateway::Http1Parser::State::Upgrade) {
+      if (progress.state == wasmgate::gateway::Http1Parser::State::Error) {
+        checkError(kind, parser.error());
         return;
       }
+      if (progress.state == wasmgate::gateway::Http1Parser::State::Upgrade) return;
       if (progress.consumed > piece.size()) __builtin_trap();
       piece.remove_prefix(progress.consumed);
       data.remove_prefix(progress.consumed);
@@ -41,7 +51,7 @@ void run(wasmgate::gateway::Http1Parser::Kind kind, std::string_view data, size_
       if (progress.state == wasmgate::gateway::Http1Parser::State::NeedMore) break;
     }
   }
-  parser.finish();
+  if (parser.finish() == wasmgate::gateway::Http1Parser::State::Error) checkError(kind, parser.error());
 }
 
 }  // namespace

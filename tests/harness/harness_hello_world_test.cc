@@ -1,19 +1,33 @@
 // The harness against the SDK's hello-world example (a real plugin built with the wasmgate SDK):
-// config parsing, request and response header mutation, and per-route/domain/service rules.
+// config parsing, request and response header mutation, and per-route/domain/service rules; each
+// against the .wasm and against the native build of the same sources.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <wasmgate/testing/plugin_test.h>
 
+#include "support/builds.h"
+
 namespace {
 
 using namespace wasmgate::testing;
+using harness_test::Build;
 using ::testing::HasSubstr;
 
 const std::string kHelloWorld = WASMGATE_PLUGIN_DIR "/hello-world.wasm";
 
-TEST(HelloWorld, AddsTheHeaderWhenEnabled) {
-  auto host = TestHost::load(kHelloWorld, R"({"enabled": true})");
+// Every HelloWorld test runs against the .wasm and the native build.
+class HelloWorld : public ::testing::TestWithParam<Build> {
+ protected:
+  template <typename Config>
+  Result<TestHost> load(const Config& configuration) {
+    return harness_test::loadExample(GetParam(), "hello-world", configuration);
+  }
+};
+INSTANTIATE_TEST_SUITE_P(Builds, HelloWorld, ::testing::Values(Build::Wasm, Build::Native), harness_test::buildName);
+
+TEST_P(HelloWorld, AddsTheHeaderWhenEnabled) {
+  auto host = load(R"({"enabled": true})");
   ASSERT_TRUE(host.ok()) << host.message();
   auto http = host->newHttp();
   EXPECT_EQ(http.requestHeaders({{":authority", "a.com"}, {":path", "/"}, {":method", "GET"}}),
@@ -23,8 +37,8 @@ TEST(HelloWorld, AddsTheHeaderWhenEnabled) {
   EXPECT_FALSE(http.localResponse().has_value());
 }
 
-TEST(HelloWorld, LeavesTheRequestAloneWhenDisabled) {
-  auto host = TestHost::load(kHelloWorld, R"({"enabled": false})");
+TEST_P(HelloWorld, LeavesTheRequestAloneWhenDisabled) {
+  auto host = load(R"({"enabled": false})");
   ASSERT_TRUE(host.ok()) << host.message();
   auto http = host->newHttp();
   EXPECT_EQ(http.requestHeaders({{":path", "/"}, {":method", "GET"}}), HeaderAction::Continue);
@@ -33,8 +47,8 @@ TEST(HelloWorld, LeavesTheRequestAloneWhenDisabled) {
   EXPECT_EQ(http.requestHeader(":authority"), "default.test.com");
 }
 
-TEST(HelloWorld, TagsTheResponseWithTheRequestPath) {
-  auto host = TestHost::load(kHelloWorld, R"({"enabled": true})");
+TEST_P(HelloWorld, TagsTheResponseWithTheRequestPath) {
+  auto host = load(R"({"enabled": true})");
   ASSERT_TRUE(host.ok()) << host.message();
   auto http = host->newHttp();
   http.requestHeaders({{":path", "/api/v1"}, {":method", "GET"}}, /*end_of_stream=*/true);
@@ -45,15 +59,15 @@ TEST(HelloWorld, TagsTheResponseWithTheRequestPath) {
   EXPECT_FALSE(http.complete().ok()) << "a stream completes once";
 }
 
-TEST(HelloWorld, LogsThatItStarted) {
-  auto host = TestHost::load(kHelloWorld, R"({"enabled": true})");
+TEST_P(HelloWorld, LogsThatItStarted) {
+  auto host = load(R"({"enabled": true})");
   ASSERT_TRUE(host.ok()) << host.message();
   EXPECT_FALSE(host->logs().empty());
   for (const LogLine& line : host->logs()) EXPECT_EQ(line.plugin, "hello-world");
 }
 
-TEST(HelloWorld, RouteRuleOverridesTheGlobalConfig) {
-  auto host = TestHost::load(kHelloWorld, configWithRules(R"({"enabled": false})",
+TEST_P(HelloWorld, RouteRuleOverridesTheGlobalConfig) {
+  auto host = load(configWithRules(R"({"enabled": false})",
                                                           {Rule::route({"default/api"}, R"({"enabled": true})")}));
   ASSERT_TRUE(host.ok()) << host.message();
 
@@ -67,8 +81,8 @@ TEST(HelloWorld, RouteRuleOverridesTheGlobalConfig) {
   EXPECT_EQ(other.requestHeader("x-my-header"), std::nullopt);
 }
 
-TEST(HelloWorld, DomainAndServiceRules) {
-  auto host = TestHost::load(kHelloWorld, configWithRules("", {
+TEST_P(HelloWorld, DomainAndServiceRules) {
+  auto host = load(configWithRules("", {
       Rule::domain({"*.example.com"}, R"({"enabled": true})"),
       Rule::service({"svc.ns.svc.cluster.local:8080"}, R"({"enabled": true})")}));
   ASSERT_TRUE(host.ok()) << host.message();
@@ -88,10 +102,10 @@ TEST(HelloWorld, DomainAndServiceRules) {
   EXPECT_EQ(neither.requestHeader("x-my-header"), std::nullopt);
 }
 
-TEST(HelloWorld, AStreamThatOutlivesItsHostFailsCleanly) {
+TEST_P(HelloWorld, AStreamThatOutlivesItsHostFailsCleanly) {
   std::optional<HttpStream> survivor;
   {
-    auto host = TestHost::load(kHelloWorld, R"({"enabled": true})");
+    auto host = load(R"({"enabled": true})");
     ASSERT_TRUE(host.ok()) << host.message();
     survivor.emplace(host->newHttp());
   }
@@ -116,6 +130,43 @@ TEST(Load, ReportsABadRuleConfigBeforeLoading) {
   auto host = TestHost::load(kHelloWorld, configWithRules("{}", {Rule{}}));
   ASSERT_FALSE(host.ok());
   EXPECT_THAT(host.message(), HasSubstr("rule 0 matches nothing"));
+}
+
+TEST(LoadNative, ReportsAMissingLibraryByName) {
+  auto host = TestHost::loadNative(WASMGATE_PLUGIN_DIR "/native/no-such-plugin.so");
+  ASSERT_FALSE(host.ok());
+  EXPECT_THAT(host.message(), HasSubstr("no-such-plugin.so"));
+}
+
+TEST(LoadNative, ReportsAFileThatIsNotALibrary) {
+  // A .wasm is no ELF shared object: dlopen's reason is passed on.
+  auto host = TestHost::loadNative(kHelloWorld, R"({"enabled": true})");
+  ASSERT_FALSE(host.ok());
+  EXPECT_THAT(host.message(), HasSubstr("cannot load native plugin"));
+}
+
+TEST(LoadNative, TwoLiveHostsOfOneLibraryKeepTheirOwnGlobals) {
+  // The second host loads a copy of the library; each plugin has its own configuration.
+  auto on = harness_test::loadExample(Build::Native, "hello-world", R"({"enabled": true})");
+  auto off = harness_test::loadExample(Build::Native, "hello-world", R"({"enabled": false})");
+  ASSERT_TRUE(on.ok()) << on.message();
+  ASSERT_TRUE(off.ok()) << off.message();
+  auto a = on->newHttp();
+  auto b = off->newHttp();
+  a.requestHeaders({{":path", "/"}});
+  b.requestHeaders({{":path", "/"}});
+  EXPECT_EQ(a.requestHeader("x-my-header"), "hello");
+  EXPECT_EQ(b.requestHeader("x-my-header"), std::nullopt);
+}
+
+TEST(LoadNative, ARebuiltVmStartsWithFreshGlobals) {
+  auto host = harness_test::loadExample(Build::Native, "hello-world", R"({"enabled": true})");
+  ASSERT_TRUE(host.ok()) << host.message();
+  ASSERT_TRUE(host->rebuild().ok());
+  auto http = host->newHttp();
+  http.requestHeaders({{":path", "/"}});
+  EXPECT_EQ(http.requestHeader("x-my-header"), "hello");
+  EXPECT_FALSE(host->failed()) << host->failure();
 }
 
 }  // namespace

@@ -1,33 +1,45 @@
 // The harness against the SDK's http-auth example: an outbound HTTP call held by the host until
 // the test answers it, the request held with StopAllIteration until the plugin resumes it (and
 // the body waiting in the host meanwhile), the local response on denial, a failed call, and a
-// configuration the plugin rejects.
+// configuration the plugin rejects; each against the .wasm and the native build.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <wasmgate/testing/plugin_test.h>
 
+#include "support/builds.h"
+
 namespace {
 
 using namespace wasmgate::testing;
+using harness_test::Build;
+using harness_test::loadExample;
 using ::testing::HasSubstr;
 
-const std::string kHttpAuth = WASMGATE_PLUGIN_DIR "/http-auth.wasm";
 const char* kConfig =
     R"({"service": {"fqdn": "auth.internal", "port": 8080}, "path": "/check", "timeout_ms": 1000,
         "forward_headers": ["authorization"]})";
 
-class HttpAuth : public ::testing::Test {
+// Every test runs against the .wasm and the native build of the same sources.
+class HttpAuth : public ::testing::TestWithParam<Build> {
  protected:
   void SetUp() override {
-    auto loaded = TestHost::load(kHttpAuth, kConfig);
+    auto loaded = loadExample(GetParam(), "http-auth", kConfig);
     ASSERT_TRUE(loaded.ok()) << loaded.message();
     host.emplace(std::move(loaded).value());
   }
   std::optional<TestHost> host;
 };
+INSTANTIATE_TEST_SUITE_P(Builds, HttpAuth, ::testing::Values(Build::Wasm, Build::Native), harness_test::buildName);
 
-TEST_F(HttpAuth, AsksTheAuthServiceAndHoldsTheRequest) {
+class HttpAuthClusters : public ::testing::TestWithParam<Build> {};
+INSTANTIATE_TEST_SUITE_P(Builds, HttpAuthClusters, ::testing::Values(Build::Wasm, Build::Native),
+                         harness_test::buildName);
+class HttpAuthConfig : public ::testing::TestWithParam<Build> {};
+INSTANTIATE_TEST_SUITE_P(Builds, HttpAuthConfig, ::testing::Values(Build::Wasm, Build::Native),
+                         harness_test::buildName);
+
+TEST_P(HttpAuth, AsksTheAuthServiceAndHoldsTheRequest) {
   auto http = host->newHttp();
   EXPECT_EQ(http.requestHeaders({{":method", "POST"}, {":path", "/orders"}, {"Authorization", "Bearer t"}}),
             HeaderAction::StopAllIterationAndWatermark);
@@ -44,7 +56,7 @@ TEST_F(HttpAuth, AsksTheAuthServiceAndHoldsTheRequest) {
   EXPECT_EQ(calls[0].timeout_ms, 1000u);
 }
 
-TEST_F(HttpAuth, AnAllowedRequestGoesOnWithTheUserHeader) {
+TEST_P(HttpAuth, AnAllowedRequestGoesOnWithTheUserHeader) {
   auto http = host->newHttp();
   http.requestHeaders({{":method", "POST"}, {":path", "/orders"}});
   // The body arrives while the headers are held with StopAllIteration: Envoy keeps it.
@@ -62,7 +74,7 @@ TEST_F(HttpAuth, AnAllowedRequestGoesOnWithTheUserHeader) {
   EXPECT_FALSE(http.localResponse().has_value());
 }
 
-TEST_F(HttpAuth, ADeniedRequestGetsTheServicesAnswer) {
+TEST_P(HttpAuth, ADeniedRequestGetsTheServicesAnswer) {
   auto http = host->newHttp();
   http.requestHeaders({{":method", "GET"}, {":path", "/admin"}});
   ASSERT_TRUE(host->respondHttpCall({.status = 401, .headers = {}, .body = "token expired"}).ok());
@@ -75,7 +87,7 @@ TEST_F(HttpAuth, ADeniedRequestGetsTheServicesAnswer) {
   EXPECT_TRUE(host->hasLog(LogLevel::Info, "access denied by the auth service (status 401)")) << host->logDump();
 }
 
-TEST_F(HttpAuth, AFailedCallIsADenial) {
+TEST_P(HttpAuth, AFailedCallIsADenial) {
   auto http = host->newHttp();
   http.requestHeaders({{":method", "GET"}, {":path", "/"}});
   ASSERT_TRUE(host->failHttpCall().ok());
@@ -85,7 +97,7 @@ TEST_F(HttpAuth, AFailedCallIsADenial) {
   EXPECT_TRUE(host->hasLog("status 502")) << "the SDK reports a call without response as 502\n" << host->logDump();
 }
 
-TEST_F(HttpAuth, AnsweringACallThatDoesNotExistIsAnError) {
+TEST_P(HttpAuth, AnsweringACallThatDoesNotExistIsAnError) {
   auto http = host->newHttp();
   EXPECT_FALSE(host->respondHttpCall({.status = 200, .headers = {}, .body = ""}).ok());
   http.requestHeaders({{":path", "/"}});
@@ -95,8 +107,8 @@ TEST_F(HttpAuth, AnsweringACallThatDoesNotExistIsAnError) {
   EXPECT_THAT(wrong.message(), HasSubstr("no pending http call"));
 }
 
-TEST(HttpAuthClusters, AnUnknownClusterFailsTheDispatchAndTheRequestGoesOn) {
-  auto host = TestHost::load(kHttpAuth, kConfig, {.clusters = {"outbound|80||other"}});
+TEST_P(HttpAuthClusters, AnUnknownClusterFailsTheDispatchAndTheRequestGoesOn) {
+  auto host = loadExample(GetParam(), "http-auth", kConfig, {.clusters = {"outbound|80||other"}});
   ASSERT_TRUE(host.ok()) << host.message();
   auto http = host->newHttp();
   EXPECT_EQ(http.requestHeaders({{":path", "/"}}), HeaderAction::Continue) << "the example fails open";
@@ -104,8 +116,8 @@ TEST(HttpAuthClusters, AnUnknownClusterFailsTheDispatchAndTheRequestGoesOn) {
   EXPECT_TRUE(host->hasLog(LogLevel::Error, "auth call failed")) << host->logDump();
 }
 
-TEST(HttpAuthConfig, ARejectedConfigurationNamesTheFieldInTheLoadError) {
-  auto host = TestHost::load(kHttpAuth, R"({"service": {"port": 8080}})");
+TEST_P(HttpAuthConfig, ARejectedConfigurationNamesTheFieldInTheLoadError) {
+  auto host = loadExample(GetParam(), "http-auth", R"({"service": {"port": 8080}})");
   ASSERT_FALSE(host.ok());
   EXPECT_THAT(host.message(), HasSubstr("rejected its configuration"));
   EXPECT_THAT(host.message(), HasSubstr("service.fqdn")) << "the plugin's own error line is quoted";

@@ -125,7 +125,7 @@ abi::Status SlotRedis::call(uint32_t root_context_id, uint32_t token, std::strin
 // Envoy re-arms a root's timer on every change; 0 disarms it.
 abi::Status SlotTimers::setTickPeriod(uint32_t root_context_id, uint32_t period_ms) {
   std::erase_if(host_.timers, [&](const TickTimer& t) { return t.slot == &slot_ && t.root_id == root_context_id; });
-  if (period_ms > 0) host_.timers.push_back(TickTimer{&slot_, root_context_id, period_ms, host_.now_ms + period_ms});
+  if (period_ms > 0) host_.timers.push_back(TickTimer{&slot_, root_context_id, period_ms, host_.clock.elapsedMs() + period_ms});
   return abi::Status::Ok;
 }
 

@@ -48,6 +48,7 @@ wasmgate::Status HostState::startVm() {
   config.services = runtime::VmServices{.log = &log, .http = &slot->http, .redis = &slot->redis,
                                         .timers = &slot->timers, .shared_data = &slot->shared,
                                         .metrics = &metrics, .properties = &properties, .foreign = &foreign};
+  config.clock = &clock;
   auto vm = runtime::WasmVm::create(*worker, module, std::move(config));
   if (!vm.ok()) return makeError(vm.message() + pluginComplaints(log.lines));
   slot->vm = std::move(vm).value();
@@ -121,7 +122,7 @@ wasmgate::Status HostState::fireTimer(VmSlot* slot, uint32_t root_id) {
   const uint64_t armed_at = before ? before->next_at_ms : 0;
   wasmgate::Status ticked = slot->vm->onTick(root_id);
   if (TickTimer* after = timer(slot, root_id); after && after->next_at_ms == armed_at) {
-    after->next_at_ms = now_ms + after->period_ms;
+    after->next_at_ms = clock.elapsedMs() + after->period_ms;
   }
   pump();
   return ticked;

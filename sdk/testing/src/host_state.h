@@ -136,6 +136,24 @@ class VmPropertyService final : public runtime::PropertyHost {
   std::map<std::string, std::string, std::less<>> values;
 };
 
+// The plugin's clocks (proxy_get_current_time_nanoseconds, WASI realtime and monotonic): virtual,
+// moved only by the test, so time-dependent plugins (per-minute windows, expiries) are
+// deterministic. Elapsed time also drives ticks.
+class VirtualClock final : public runtime::ClockHost {
+ public:
+  // 2024-01-01T00:00:00Z: a fixed, recognisable start, not the machine's clock.
+  static constexpr uint64_t kDefaultWallStartNs = 1'704'067'200ull * 1'000'000'000ull;
+  // Monotonic time at load; non-zero, as a real host's would be.
+  static constexpr uint64_t kMonotonicStartNs = 1'000'000'000ull;
+
+  uint64_t realtimeNs() override { return wall_start_ns + elapsed_ns; }
+  uint64_t monotonicNs() override { return kMonotonicStartNs + elapsed_ns; }
+  uint64_t elapsedMs() const { return elapsed_ns / 1'000'000u; }
+
+  uint64_t elapsed_ns = 0;                        // since load; only grows
+  uint64_t wall_start_ns = kDefaultWallStartNs;  // wall time at elapsed 0 (setTime moves it)
+};
+
 struct PendingHttpCall {
   VmSlot* slot;
   uint32_t root_id;
@@ -199,7 +217,7 @@ class HostState {
   std::vector<PendingRedisCall> redis_calls;
   std::vector<RedisInit> redis_inits;
   std::vector<TickTimer> timers;
-  uint64_t now_ms = 0;
+  VirtualClock clock;
   bool rebuild_requested = false;
   std::set<StreamState*> streams;
 

@@ -1,5 +1,6 @@
-// TestHost: loading, reconfiguration and rebuild, and the test's side of calls, ticks, shared
-// data, metrics, logs and foreign functions. See test_host.h.
+// TestHost: loading (wasm and native), reconfiguration and rebuild, and the test's side of calls,
+// shared data, metrics, logs and foreign functions. Time and ticks: test_host_time.cc.
+// See test_host.h.
 #include <wasmgate/testing/test_host.h>
 
 #include <cerrno>
@@ -9,6 +10,7 @@
 #include <iterator>
 
 #include "host_state.h"
+#include "native_engine.h"
 #include "stream_state.h"
 
 namespace wasmgate::testing {
@@ -43,7 +45,10 @@ Result<TestHost> TestHost::load(const std::string& wasm_path, const Result<std::
   return load(wasm_path, configuration.value(), std::move(options));
 }
 
-Result<TestHost> TestHost::loadBytes(std::span<const uint8_t> wasm, std::string configuration, LoadOptions options) {
+namespace {
+
+// The host state before a module is attached: options applied, logs and shared data set up.
+std::unique_ptr<HostState> newHostState(std::string configuration, LoadOptions options) {
   auto state = std::make_unique<HostState>();
   if (options.name.empty()) options.name = "plugin";
   if (options.root_id.empty()) options.root_id = options.name;
@@ -53,7 +58,13 @@ Result<TestHost> TestHost::loadBytes(std::span<const uint8_t> wasm, std::string 
   state->shared = options.shared_data ? options.shared_data : std::make_shared<SharedDataStore>();
   state->options = std::move(options);
   state->configuration = std::move(configuration);
+  return state;
+}
 
+}  // namespace
+
+Result<TestHost> TestHost::loadBytes(std::span<const uint8_t> wasm, std::string configuration, LoadOptions options) {
+  auto state = newHostState(std::move(configuration), std::move(options));
   runtime::Engine& engine = runtime::v8Engine();
   auto module = engine.compile(wasm, state->options.name);
   if (!module.ok()) return makeError("plugin '" + state->options.name + "': " + module.message());
@@ -61,6 +72,24 @@ Result<TestHost> TestHost::loadBytes(std::span<const uint8_t> wasm, std::string 
   state->worker = engine.newWorker();
   if (Status started = state->startVm(); !started.ok()) return started.error();
   return TestHost(std::move(state));
+}
+
+Result<TestHost> TestHost::loadNative(const std::string& library_path, std::string configuration,
+                                      LoadOptions options) {
+  if (options.name.empty()) options.name = fileStem(library_path);
+  auto state = newHostState(std::move(configuration), std::move(options));
+  auto module = native::loadModule(library_path, state->options.name);
+  if (!module.ok()) return makeError("plugin '" + state->options.name + "': " + module.message());
+  state->module = std::move(module).value();
+  state->worker = native::newWorker();
+  if (Status started = state->startVm(); !started.ok()) return started.error();
+  return TestHost(std::move(state));
+}
+
+Result<TestHost> TestHost::loadNative(const std::string& library_path, const Result<std::string>& configuration,
+                                      LoadOptions options) {
+  if (!configuration.ok()) return makeError("plugin configuration: " + configuration.message());
+  return loadNative(library_path, configuration.value(), std::move(options));
 }
 
 TestHost::TestHost(std::unique_ptr<HostState> state) : state_(std::move(state)) {}
@@ -151,41 +180,6 @@ Status TestHost::failRedisCall() {
   if (state_->redis_calls.empty()) return makeError("no redis call to fail: the plugin made none");
   return failRedisCall(state_->redis_calls.front().call.token);
 }
-
-uint32_t TestHost::tickPeriodMs() const {
-  VmSlot& slot = state_->current();
-  const TickTimer* t = state_->timer(&slot, slot.root_id);
-  return t ? t->period_ms : 0;
-}
-
-Status TestHost::tick() {
-  std::vector<TickTimer> armed;
-  for (const TickTimer& t : state_->timers) {
-    if (t.slot == &state_->current()) armed.push_back(t);
-  }
-  if (armed.empty()) return makeError("no tick is armed: the plugin set no tick period (proxy_set_tick_period_milliseconds)");
-  for (const TickTimer& t : armed) {
-    if (Status s = state_->fireTimer(t.slot, t.root_id); !s.ok()) return s;
-  }
-  return {};
-}
-
-Status TestHost::advanceTime(uint64_t ms) {
-  const uint64_t target = state_->now_ms + ms;
-  for (;;) {
-    const TickTimer* next = nullptr;
-    for (const TickTimer& t : state_->timers) {
-      if (t.next_at_ms <= target && (next == nullptr || t.next_at_ms < next->next_at_ms)) next = &t;
-    }
-    if (next == nullptr) break;
-    state_->now_ms = next->next_at_ms;
-    if (Status s = state_->fireTimer(next->slot, next->root_id); !s.ok()) return s;
-  }
-  state_->now_ms = target;
-  return {};
-}
-
-uint64_t TestHost::nowMs() const { return state_->now_ms; }
 
 std::optional<SharedValue> TestHost::sharedData(std::string_view key) const {
   SharedValue v;

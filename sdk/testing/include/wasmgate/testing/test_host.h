@@ -1,14 +1,16 @@
-// TestHost: runs a plugin's real .wasm in the wasmgate runtime (V8) behind a simulated Higress
-// gateway, for unit tests (the C++ counterpart of Higress's Go pkg/test). It starts the plugin
-// with a configuration, makes HttpStreams, and plays every other part of the gateway: it holds
-// the plugin's outbound HTTP and Redis calls until the test answers them, fires ticks on a
-// virtual clock, keeps shared data, queues and metrics in memory, records log lines and
-// foreign-function calls, and reports VM failure so a test can rebuild the VM.
+// TestHost: runs a plugin's real .wasm in the wasmgate runtime (V8) -- or the same plugin built
+// natively, for debugging -- behind a simulated Higress gateway, for unit tests (the C++
+// counterpart of Higress's Go pkg/test). It starts the plugin with a configuration, makes
+// HttpStreams, and plays every other part of the gateway: it holds the plugin's outbound HTTP and
+// Redis calls until the test answers them, plays the plugin's clocks and fires ticks on them,
+// keeps shared data, queues and metrics in memory, records log lines and foreign-function calls,
+// and reports VM failure so a test can rebuild the VM.
 //
 // Public header (plugin authors' tests). A TestHost and everything it hands out belong to the
 // thread that loaded it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -52,6 +54,13 @@ class TestHost {
                                LoadOptions options = {});
   static Result<TestHost> loadBytes(std::span<const uint8_t> wasm, std::string configuration = "",
                                     LoadOptions options = {});
+  // The same plugin built natively as a shared library (wasmgate_add_native_plugin), run on the
+  // same simulated host, so it can be debugged with gdb (docs/testing.md). The test executable
+  // must link wasmgate_testing (which exports the proxy_* functions the library imports).
+  static Result<TestHost> loadNative(const std::string& library_path, std::string configuration = "",
+                                     LoadOptions options = {});
+  static Result<TestHost> loadNative(const std::string& library_path, const Result<std::string>& configuration,
+                                     LoadOptions options = {});
 
   TestHost(TestHost&&) noexcept;
   TestHost& operator=(TestHost&&) noexcept;
@@ -90,12 +99,18 @@ class TestHost {
   Status failRedisCall(uint32_t token);  // network error
   Status failRedisCall();
 
-  // Ticks on a virtual clock (starting at 0 ms). tick() fires every armed tick now;
-  // advanceTime() fires each tick whose period elapses, re-armed after each tick.
+  // Time is virtual: the plugin's clocks (proxy_get_current_time_nanoseconds, WASI realtime and
+  // monotonic) move only when the test moves them. The wall clock starts at
+  // 2024-01-01T00:00:00Z; setTime() moves it (and only it: no tick fires). advance() moves all
+  // clocks forward and fires each tick whose period elapses on the way, with the clock at the
+  // tick's due time; ticks are re-armed after each tick. tick() fires every armed tick now.
   uint32_t tickPeriodMs() const;  // of the current configuration; 0: no tick
   Status tick();
-  Status advanceTime(uint64_t ms);
-  uint64_t nowMs() const;
+  Status advance(std::chrono::nanoseconds by);
+  Status advanceTime(uint64_t ms);  // advance(milliseconds(ms))
+  void setTime(std::chrono::system_clock::time_point wall_time);
+  std::chrono::system_clock::time_point now() const;  // the plugin's wall clock
+  uint64_t nowMs() const;  // virtual time elapsed since load, in ms
 
   // Shared data and queues (namespace LoadOptions::vm_id).
   std::optional<SharedValue> sharedData(std::string_view key) const;
