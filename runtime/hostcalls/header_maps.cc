@@ -2,7 +2,6 @@
 // response of the http call being delivered (read-only, only inside proxy_on_http_call_response);
 // gRPC metadata (4-5) does not exist in wasmgate. Unavailable maps answer BadArgument, as Envoy.
 #include <algorithm>
-#include <cctype>
 
 #include "runtime/hostcalls/hostcalls.h"
 #include "runtime/pairs.h"
@@ -10,9 +9,12 @@
 namespace wasmgate::runtime::hostcalls {
 namespace {
 
+// ASCII only (header names are tokens), and without the C locale's per-character call.
 std::string lowerCase(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   return out;
 }
 

@@ -58,6 +58,7 @@ bool isWordType(ValType t) { return t == ValType::I32 || t == ValType::I64 || t 
 // The callback behind every import: wasm arguments -> HostCall -> HostFn -> result or trap.
 void hostTrampoline(const v8::FunctionCallbackInfo<v8::Value>& info) {
   const auto* binding = static_cast<const ImportBinding*>(info.Data().As<v8::External>()->Value());
+  binding->instance->forgetMemoryView();
   const FuncSig& sig = *binding->sig;
   v8::Isolate* isolate = info.GetIsolate();
 
@@ -172,6 +173,7 @@ Status V8Instance::instantiate(v8::Local<v8::Context> context, v8::Local<v8::Val
 }
 
 std::span<uint8_t> V8Instance::memory() {
+  if (memory_view_valid_) return memory_view_;
   if (memory_.IsEmpty()) return {};
   assert(worker_->onOwnerThread() && "an Instance is used only on its worker's thread");
   v8::Isolate* isolate = worker_->isolate;
@@ -179,7 +181,9 @@ std::span<uint8_t> V8Instance::memory() {
   v8::HandleScope handles(isolate);
   // Taken afresh every time: memory.grow detaches the previous ArrayBuffer.
   v8::Local<v8::ArrayBuffer> buffer = memory_.Get(isolate)->Buffer();
-  return {static_cast<uint8_t*>(buffer->Data()), buffer->ByteLength()};
+  memory_view_ = {static_cast<uint8_t*>(buffer->Data()), buffer->ByteLength()};
+  memory_view_valid_ = true;
+  return memory_view_;
 }
 
 std::optional<FunctionHandle> V8Instance::function(std::string_view name) {
@@ -244,6 +248,7 @@ Result<uint64_t> V8Instance::call(FunctionHandle f, std::span<const uint64_t> ar
     }
   }
   --worker.call_depth;
+  forgetMemoryView();
   if (outermost) {
     worker.endOutermostCall();
     if (++worker.calls_since_pump >= kCallsPerTaskPump) {

@@ -9,7 +9,19 @@
 namespace wasmgate::wrapper::internal {
 namespace {
 
-std::string header(std::string_view name) { return proxywasm::GetHttpRequestHeader(name).value; }
+// The first value of a header, as the host's single-header read answers (Envoy returns the first
+// of repeated headers); nullptr when absent.
+const std::string* firstValue(const types::Headers& headers, std::string_view name) {
+  for (const auto& [key, value] : headers) {
+    if (key == name) return &value;
+  }
+  return nullptr;
+}
+
+std::string valueOf(const types::Headers& headers, std::string_view name) {
+  const std::string* value = firstValue(headers, name);
+  return value ? *value : std::string();
+}
 
 }  // namespace
 
@@ -20,15 +32,22 @@ HttpStream::HttpStream(uint32_t id, PluginRoot* plugin) : plugin_(plugin), spec_
   ctx_.streamingResponseBody_ = static_cast<bool>(spec_.onStreamingResponseBody);
 }
 
-void HttpStream::cacheRequestHeaders() {
-  ctx_.scheme_ = header(":scheme");
-  ctx_.host_ = header(":authority");
-  ctx_.path_ = header(":path");
-  ctx_.method_ = header(":method");
-  ctx_.connection_ = header("connection");
-  ctx_.upgrade_ = header("upgrade");
-  ctx_.requestContentType_ = header("content-type");
-  ctx_.requestContentEncoding_ = header("content-encoding");
+// One read of the whole map instead of one host call per header (Go's wrapper reads them one by
+// one): each host call that returns a value also calls back into the module to allocate it.
+bool HttpStream::cacheRequestHeaders(std::string* requestId) {
+  auto headers = proxywasm::GetHttpRequestHeaders();
+  const types::Headers& h = headers.value;
+  ctx_.scheme_ = valueOf(h, ":scheme");
+  ctx_.path_ = valueOf(h, ":path");
+  ctx_.method_ = valueOf(h, ":method");
+  ctx_.connection_ = valueOf(h, "connection");
+  ctx_.upgrade_ = valueOf(h, "upgrade");
+  ctx_.requestContentType_ = valueOf(h, "content-type");
+  ctx_.requestContentEncoding_ = valueOf(h, "content-encoding");
+  *requestId = valueOf(h, "x-request-id");
+  const std::string* authority = firstValue(h, ":authority");
+  ctx_.host_ = authority ? *authority : std::string();
+  return authority != nullptr;
 }
 
 void HttpStream::checkRebuild() {
@@ -50,19 +69,19 @@ void HttpStream::checkRebuild() {
 types::Action HttpStream::OnHttpRequestHeaders(uint32_t, bool endOfStream) {
   ctx_.phase_ = ExecutionPhase::DecodeHeader;
   ctx_.hasRequestBody_ = !endOfStream;
-  cacheRequestHeaders();
-  std::string requestId = header("x-request-id");
+  std::string requestId;
+  const bool hasAuthority = cacheRequestHeaders(&requestId);
   if (!requestId.empty()) proxywasm::SetProperty({"x_request_id"}, requestId);
   checkRebuild();
 
-  auto authority = proxywasm::GetHttpRequestHeader(":authority");
-  if (!authority.ok()) {  // as in Go: no :authority, no config
-    log::Errorf("get match config failed: cannot read :authority (%v)", authority.status);
+  if (!hasAuthority) {  // as in Go: no :authority, no config
+    log::Errorf("get match config failed: cannot read :authority (%v)", types::Status::NotFound);
     return types::ActionContinue;
   }
-  std::string route = proxywasm::GetProperty({"route_name"}).value;
-  std::string cluster = proxywasm::GetProperty({"cluster_name"}).value;
-  ctx_.config_ = const_cast<void*>(plugin_->matcher().GetMatchConfig(authority.value, route, cluster));
+  const matcher::RuleMatcher& rules = plugin_->matcher();
+  std::string route = rules.NeedsRouteName() ? proxywasm::GetProperty({"route_name"}).value : std::string();
+  std::string cluster = rules.NeedsClusterName() ? proxywasm::GetProperty({"cluster_name"}).value : std::string();
+  ctx_.config_ = const_cast<void*>(rules.GetMatchConfig(ctx_.host_, route, cluster));
   if (!ctx_.config_) return types::ActionContinue;  // inactive for this stream
 
   if (ctx_.IsBinaryRequestBody()) ctx_.needRequestBody_ = false;
