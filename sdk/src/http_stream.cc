@@ -4,24 +4,19 @@
 #include <wasmgate/proxywasm/host.h>
 #include <wasmgate/proxywasm/http.h>
 
+#include "hostcall.h"
 #include "plugin_runtime.h"
 
 namespace wasmgate::wrapper::internal {
 namespace {
 
-// The first value of a header, as the host's single-header read answers (Envoy returns the first
-// of repeated headers); nullptr when absent.
-const std::string* firstValue(const types::Headers& headers, std::string_view name) {
-  for (const auto& [key, value] : headers) {
-    if (key == name) return &value;
-  }
-  return nullptr;
-}
-
-std::string valueOf(const types::Headers& headers, std::string_view name) {
-  const std::string* value = firstValue(headers, name);
-  return value ? *value : std::string();
-}
+// A request header the context caches, and where its first value goes (Envoy's single-header read
+// answers the first of repeated headers).
+struct CachedHeader {
+  std::string_view name;
+  std::string* target;
+  bool seen = false;
+};
 
 }  // namespace
 
@@ -34,20 +29,28 @@ HttpStream::HttpStream(uint32_t id, PluginRoot* plugin) : plugin_(plugin), spec_
 
 // One read of the whole map instead of one host call per header (Go's wrapper reads them one by
 // one): each host call that returns a value also calls back into the module to allocate it.
+// The map is scanned in place, and only the cached values are copied.
 bool HttpStream::cacheRequestHeaders(std::string* requestId) {
-  auto headers = proxywasm::GetHttpRequestHeaders();
-  const types::Headers& h = headers.value;
-  ctx_.scheme_ = valueOf(h, ":scheme");
-  ctx_.path_ = valueOf(h, ":path");
-  ctx_.method_ = valueOf(h, ":method");
-  ctx_.connection_ = valueOf(h, "connection");
-  ctx_.upgrade_ = valueOf(h, "upgrade");
-  ctx_.requestContentType_ = valueOf(h, "content-type");
-  ctx_.requestContentEncoding_ = valueOf(h, "content-encoding");
-  *requestId = valueOf(h, "x-request-id");
-  const std::string* authority = firstValue(h, ":authority");
-  ctx_.host_ = authority ? *authority : std::string();
-  return authority != nullptr;
+  CachedHeader wanted[] = {
+      {":authority", &ctx_.host_},         {":path", &ctx_.path_},
+      {":method", &ctx_.method_},          {":scheme", &ctx_.scheme_},
+      {"x-request-id", requestId},         {"content-type", &ctx_.requestContentType_},
+      {"content-encoding", &ctx_.requestContentEncoding_},
+      {"connection", &ctx_.connection_},   {"upgrade", &ctx_.upgrade_},
+  };
+  for (CachedHeader& w : wanted) w.target->clear();
+  wasmgate::internal::HostBytes raw;
+  proxy_get_header_map_pairs(static_cast<uint32_t>(abi::MapType::RequestHeaders), &raw.data, &raw.size);
+  wasmgate::internal::VisitPairs(raw.view(), [&](std::string_view key, std::string_view value) {
+    for (CachedHeader& w : wanted) {
+      if (!w.seen && key == w.name) {
+        w.target->assign(value);
+        w.seen = true;
+        return;
+      }
+    }
+  });
+  return wanted[0].seen;
 }
 
 void HttpStream::checkRebuild() {
