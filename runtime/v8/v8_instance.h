@@ -26,9 +26,9 @@ struct ImportBinding {
   V8Instance* instance;
   HostFn fn;
   const FuncSig* sig;  // the import's signature, from the module's ModuleInfo
-  // Precomputed from `sig` for the common case: every parameter an i32, at most an i32 result.
+  // Precomputed from `sig` so the i32-only trampoline never reads it.
   uint32_t param_count;
-  bool i32_only;
+  bool has_result;
 };
 
 class V8Instance final : public Instance {
