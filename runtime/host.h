@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,6 +34,11 @@ class HeaderMapHost {
   virtual Status replaceHeader(abi::MapType, std::string_view key, std::string_view value);
   virtual Status removeHeader(abi::MapType, std::string_view key);
   virtual Status getHeaders(abi::MapType, Pairs* pairs);
+  // The same entries as getHeaders(), in the same order, handed over as views without copying
+  // them; the runtime serialises the map straight into guest memory this way. The default goes
+  // through getHeaders(), so a host only overrides it to save the copies.
+  using HeaderVisitor = std::function<void(std::string_view key, std::string_view value)>;
+  virtual Status visitHeaders(abi::MapType, const HeaderVisitor& visit);
   virtual Status setHeaders(abi::MapType, const Pairs& pairs);
   virtual Status getHeaderMapSize(abi::MapType, uint32_t* size);
 };

@@ -12,6 +12,13 @@ Status HeaderMapHost::addHeader(abi::MapType, std::string_view, std::string_view
 Status HeaderMapHost::replaceHeader(abi::MapType, std::string_view, std::string_view) { return Status::Unimplemented; }
 Status HeaderMapHost::removeHeader(abi::MapType, std::string_view) { return Status::Unimplemented; }
 Status HeaderMapHost::getHeaders(abi::MapType, Pairs*) { return Status::Unimplemented; }
+Status HeaderMapHost::visitHeaders(abi::MapType type, const HeaderVisitor& visit) {
+  Pairs pairs;
+  const Status s = getHeaders(type, &pairs);
+  if (s != Status::Ok) return s;
+  for (const auto& [key, value] : pairs) visit(key, value);
+  return Status::Ok;
+}
 Status HeaderMapHost::setHeaders(abi::MapType, const Pairs&) { return Status::Unimplemented; }
 Status HeaderMapHost::getHeaderMapSize(abi::MapType, uint32_t*) { return Status::Unimplemented; }
 

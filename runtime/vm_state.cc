@@ -2,6 +2,10 @@
 // allocation. See vm_state.h.
 #include "runtime/vm_state.h"
 
+#include <climits>
+#include <cstdint>
+#include <cstring>
+
 #include <utility>
 
 #include "runtime/guest_memory.h"
@@ -209,21 +213,32 @@ void VmState::runDeferred() {
 }
 
 abi::Status VmState::copyOut(HostCall& call, std::string_view data, uint64_t ptr_ptr, uint64_t size_ptr) {
+  return copyOutWith(
+      call, data.size(), [&](std::span<uint8_t> out) { std::memcpy(out.data(), data.data(), data.size()); }, ptr_ptr,
+      size_ptr);
+}
+
+abi::Status VmState::copyOutWith(HostCall& call, size_t size, const std::function<void(std::span<uint8_t>)>& fill,
+                                 uint64_t ptr_ptr, uint64_t size_ptr) {
   uint32_t address = 0;
-  if (!data.empty()) {
+  if (size > UINT32_MAX) return abi::Status::InvalidMemoryAccess;
+  if (size != 0) {
     const Export allocator = hasExport(Export::Malloc) ? Export::Malloc : Export::OnMemoryAllocate;
     // Re-entrant call into the guest; its memory may grow, so take a new view afterwards.
-    auto allocated = instance_->call(*exports_[static_cast<size_t>(allocator)], {uint64_t{data.size()}});
+    auto allocated = instance_->call(*exports_[static_cast<size_t>(allocator)], {uint64_t{size}});
     if (!allocated.ok()) {
       call.trap(std::string(exportName(allocator)) + " trapped: " + allocated.message());
       return abi::Status::InternalFailure;
     }
     address = static_cast<uint32_t>(allocated.value());
-    GuestMemory memory(*instance_);
-    if (address == 0 || !memory.write(address, data)) return abi::Status::InvalidMemoryAccess;
+    std::span<uint8_t> memory = instance_->memory();
+    if (address == 0 || address > memory.size() || size > memory.size() - address) {
+      return abi::Status::InvalidMemoryAccess;
+    }
+    fill(memory.subspan(address, size));
   }
   GuestMemory memory(*instance_);
-  if (!memory.store<uint32_t>(ptr_ptr, address) || !memory.store<uint32_t>(size_ptr, static_cast<uint32_t>(data.size()))) {
+  if (!memory.store<uint32_t>(ptr_ptr, address) || !memory.store<uint32_t>(size_ptr, static_cast<uint32_t>(size))) {
     return abi::Status::InvalidMemoryAccess;
   }
   return abi::Status::Ok;

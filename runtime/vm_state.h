@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -106,6 +107,10 @@ class VmState final : public GuestHost {
   // Copies `data` into memory the guest allocates and writes its address and size to the two
   // out-pointers (0 and 0, without allocating, for empty data). A failed allocation traps the call.
   abi::Status copyOut(HostCall& call, std::string_view data, uint64_t ptr_ptr, uint64_t size_ptr);
+  // The same for `size` bytes that `fill` writes into the guest's allocation itself (no
+  // intermediate copy); `fill` gets exactly `size` writable bytes.
+  abi::Status copyOutWith(HostCall& call, size_t size, const std::function<void(std::span<uint8_t>)>& fill,
+                          uint64_t ptr_ptr, uint64_t size_ptr);
 
   const CallWindows& windows() const { return windows_; }
   uint32_t nextToken() { return next_token_++; }

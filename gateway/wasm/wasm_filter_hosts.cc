@@ -118,6 +118,29 @@ Status WasmFilter::getHeaders(abi::MapType type, runtime::Pairs* pairs) {
   return Status::Ok;
 }
 
+// getHeaders() without the copies: the map is serialised into the plugin's memory from here.
+Status WasmFilter::visitHeaders(abi::MapType type, const HeaderVisitor& visit) {
+  HeaderMap* map = mapFor(type);
+  if (map == nullptr) return type <= abi::MapType::ResponseTrailers ? Status::Ok : Status::BadArgument;
+  const bool request = isRequestMap(type);
+  if (request) {
+    const std::string* host = map->get("host");
+    visit(":authority", host ? std::string_view(*host) : std::string_view());
+    visit(":path", request_->target);
+    visit(":method", request_->method);
+    visit(":scheme", "http");
+  } else if (isResponseMap(type)) {
+    char digits[8];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, response_->status);
+    visit(":status", std::string_view(digits, ec == std::errc() ? static_cast<size_t>(end - digits) : 0));
+  }
+  for (const auto& [k, v] : map->entries()) {
+    if (request && k == "host") continue;  // it is :authority
+    visit(k, v);
+  }
+  return Status::Ok;
+}
+
 Status WasmFilter::setHeaders(abi::MapType type, const runtime::Pairs& pairs) {
   HeaderMap* map = mapFor(type);
   if (map == nullptr) return Status::BadArgument;

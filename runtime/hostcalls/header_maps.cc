@@ -2,7 +2,7 @@
 // response of the http call being delivered (read-only, only inside proxy_on_http_call_response);
 // gRPC metadata (4-5) does not exist in wasmgate. Unavailable maps answer BadArgument, as Envoy.
 #include <algorithm>
-#include <cctype>
+#include <cstring>
 
 #include "runtime/hostcalls/hostcalls.h"
 #include "runtime/pairs.h"
@@ -10,9 +10,12 @@
 namespace wasmgate::runtime::hostcalls {
 namespace {
 
+// ASCII only (header names are tokens), and without the C locale's per-character call.
 std::string lowerCase(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   return out;
 }
 
@@ -91,12 +94,60 @@ abi::Status readMap(VmState& vm, uint32_t type, Pairs* pairs) {
   return VmState::headers(*stream).getHeaders(static_cast<abi::MapType>(type), pairs);
 }
 
+void putU32(uint8_t* at, uint32_t v) {
+  at[0] = static_cast<uint8_t>(v);
+  at[1] = static_cast<uint8_t>(v >> 8);
+  at[2] = static_cast<uint8_t>(v >> 16);
+  at[3] = static_cast<uint8_t>(v >> 24);
+}
+
+// A stream's map serialised straight into guest memory: one pass to size it, one to write it.
+abi::Status copyOutStreamMap(HostCall& call, VmState& vm, const Context& stream, abi::MapType type) {
+  HeaderMapHost& host = VmState::headers(stream);
+  size_t count = 0, bytes = 4;
+  abi::Status s = host.visitHeaders(type, [&](std::string_view k, std::string_view v) {
+    ++count;
+    bytes += 8 + k.size() + v.size() + 2;
+  });
+  if (s != abi::Status::Ok) return s;
+  if (count == 0) return vm.copyOut(call, {}, call.u32(1), call.u32(2));
+  size_t written = 0;
+  s = vm.copyOutWith(
+      call, bytes,
+      [&](std::span<uint8_t> out) {
+        putU32(out.data(), static_cast<uint32_t>(count));
+        size_t index = 0, at = 4 + count * 8;
+        host.visitHeaders(type, [&](std::string_view k, std::string_view v) {
+          // A map that changed between the two passes cannot happen on one thread; stay inside.
+          if (index == count || at + k.size() + v.size() + 2 > out.size()) return;
+          putU32(out.data() + 4 + index * 8, static_cast<uint32_t>(k.size()));
+          putU32(out.data() + 8 + index * 8, static_cast<uint32_t>(v.size()));
+          std::memcpy(out.data() + at, k.data(), k.size());
+          at += k.size();
+          out[at++] = 0;
+          std::memcpy(out.data() + at, v.data(), v.size());
+          at += v.size();
+          out[at++] = 0;
+          ++index;
+        });
+        written = at;
+      },
+      call.u32(1), call.u32(2));
+  return s == abi::Status::Ok && written != bytes ? abi::Status::InternalFailure : s;
+}
+
 // proxy_get_header_map_pairs(type, ret_ptr_ptr, ret_size_ptr): serialized pairs; an empty map is
 // ptr 0, size 0.
 void getHeaderMapPairs(HostCall& call) {
   VmState& vm = vmStateOf(call);
+  const uint32_t type = call.u32(0);
+  if (type <= abi::kMaxMapType && callResponseMap(vm, type) == nullptr && isStreamMap(type)) {
+    if (const Context* stream = mapStream(vm)) {
+      return finish(call, copyOutStreamMap(call, vm, *stream, static_cast<abi::MapType>(type)));
+    }
+  }
   Pairs pairs;
-  const abi::Status s = readMap(vm, call.u32(0), &pairs);
+  const abi::Status s = readMap(vm, type, &pairs);
   if (s != abi::Status::Ok) return finish(call, s);
   finish(call, vm.copyOut(call, serializePairs(pairs), call.u32(1), call.u32(2)));
 }

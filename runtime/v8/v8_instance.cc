@@ -55,36 +55,49 @@ v8::Local<v8::Value> fromWord(v8::Isolate* isolate, uint64_t word, ValType type)
 
 bool isWordType(ValType t) { return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64; }
 
-// The callback behind every import: wasm arguments -> HostCall -> HostFn -> result or trap.
-void hostTrampoline(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  const auto* binding = static_cast<const ImportBinding*>(info.Data().As<v8::External>()->Value());
-  const FuncSig& sig = *binding->sig;
+// A host function asked to trap: throw into the guest so the call unwinds, and remember the
+// host's message for the Instance::call() that catches it. Off the hot path on purpose.
+[[gnu::noinline, gnu::cold]] void throwHostTrap(v8::Isolate* isolate, V8Instance& instance, HostCall& call) {
+  // While terminating, the termination already unwinds the guest; throwing would replace it.
+  if (isolate->IsExecutionTerminating()) return;
+  WorkerIsolate& worker = instance.worker();
+  v8::Local<v8::Value> exception = v8::Exception::Error(v8String(isolate, call.trap_message));
+  worker.host_trap_exception.Reset(isolate, exception);
+  worker.host_trap_message = std::move(call.trap_message);
+  isolate->ThrowException(exception);
+}
+
+const ImportBinding& bindingOf(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  return *static_cast<const ImportBinding*>(info.Data().As<v8::External>()->Value());
+}
+
+// The callback behind imports whose parameters are all i32 and whose result is none or an i32:
+// nearly every proxy-wasm and WASI function, so it is kept as short as possible.
+void hostTrampolineI32(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  const ImportBinding& binding = bindingOf(info);
+  binding.instance->forgetMemoryView();
   v8::Isolate* isolate = info.GetIsolate();
-
   uint64_t args[kMaxParams];
-  const int param_count = static_cast<int>(binding->param_count);
-  if (binding->i32_only) {
-    for (int i = 0; i < param_count; ++i) args[i] = toWord(info[i], ValType::I32, isolate);
-  } else {
-    for (int i = 0; i < param_count; ++i) args[i] = toWord(info[i], sig.params[i], isolate);
-  }
-  HostCall call{binding->instance, args, 0, false, {}};
-  binding->fn(call);
+  const int param_count = static_cast<int>(binding.param_count);
+  for (int i = 0; i < param_count; ++i) args[i] = toWord(info[i], ValType::I32, isolate);
+  HostCall call{binding.instance, args, 0, false, {}};
+  binding.fn(call);
+  if (call.trapped) return throwHostTrap(isolate, *binding.instance, call);
+  if (binding.has_result) info.GetReturnValue().Set(static_cast<int32_t>(call.result));
+}
 
-  if (call.trapped) {
-    // While terminating, the termination already unwinds the guest; throwing would replace it.
-    if (isolate->IsExecutionTerminating()) return;
-    WorkerIsolate& worker = binding->instance->worker();
-    v8::Local<v8::Value> exception = v8::Exception::Error(v8String(isolate, call.trap_message));
-    worker.host_trap_exception.Reset(isolate, exception);
-    worker.host_trap_message = std::move(call.trap_message);
-    isolate->ThrowException(exception);
-    return;
-  }
-  if (binding->i32_only) {
-    if (!sig.results.empty()) info.GetReturnValue().Set(static_cast<int32_t>(call.result));
-    return;
-  }
+// The callback behind every other import: any mix of i32, i64, f32 and f64.
+void hostTrampoline(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  const ImportBinding& binding = bindingOf(info);
+  binding.instance->forgetMemoryView();
+  const FuncSig& sig = *binding.sig;
+  v8::Isolate* isolate = info.GetIsolate();
+  uint64_t args[kMaxParams];
+  const int param_count = static_cast<int>(binding.param_count);
+  for (int i = 0; i < param_count; ++i) args[i] = toWord(info[i], sig.params[i], isolate);
+  HostCall call{binding.instance, args, 0, false, {}};
+  binding.fn(call);
+  if (call.trapped) return throwHostTrap(isolate, *binding.instance, call);
   if (sig.results.empty()) return;
   switch (sig.results[0]) {
     case ValType::I32: info.GetReturnValue().Set(static_cast<int32_t>(call.result)); break;
@@ -130,9 +143,10 @@ Status V8Instance::instantiate(v8::Local<v8::Context> context, v8::Local<v8::Val
 
     bool i32_only = imp.sig.results.empty() || imp.sig.results[0] == ValType::I32;
     for (ValType t : imp.sig.params) i32_only = i32_only && t == ValType::I32;
-    bindings_[i] = ImportBinding{this, host->fn, &imp.sig, static_cast<uint32_t>(imp.sig.params.size()), i32_only};
+    bindings_[i] = ImportBinding{this, host->fn, &imp.sig, static_cast<uint32_t>(imp.sig.params.size()),
+                                 !imp.sig.results.empty()};
     v8::Local<v8::Function> fn;
-    if (!v8::Function::New(context, hostTrampoline, v8::External::New(isolate, &bindings_[i]),
+    if (!v8::Function::New(context, i32_only ? hostTrampolineI32 : hostTrampoline, v8::External::New(isolate, &bindings_[i]),
                            static_cast<int>(imp.sig.params.size()), v8::ConstructorBehavior::kThrow)
              .ToLocal(&fn)) {
       return makeError("import " + importName(imp) + ": cannot create the host function");
@@ -172,6 +186,7 @@ Status V8Instance::instantiate(v8::Local<v8::Context> context, v8::Local<v8::Val
 }
 
 std::span<uint8_t> V8Instance::memory() {
+  if (memory_view_valid_) return memory_view_;
   if (memory_.IsEmpty()) return {};
   assert(worker_->onOwnerThread() && "an Instance is used only on its worker's thread");
   v8::Isolate* isolate = worker_->isolate;
@@ -179,7 +194,9 @@ std::span<uint8_t> V8Instance::memory() {
   v8::HandleScope handles(isolate);
   // Taken afresh every time: memory.grow detaches the previous ArrayBuffer.
   v8::Local<v8::ArrayBuffer> buffer = memory_.Get(isolate)->Buffer();
-  return {static_cast<uint8_t*>(buffer->Data()), buffer->ByteLength()};
+  memory_view_ = {static_cast<uint8_t*>(buffer->Data()), buffer->ByteLength()};
+  memory_view_valid_ = true;
+  return memory_view_;
 }
 
 std::optional<FunctionHandle> V8Instance::function(std::string_view name) {
@@ -244,6 +261,7 @@ Result<uint64_t> V8Instance::call(FunctionHandle f, std::span<const uint64_t> ar
     }
   }
   --worker.call_depth;
+  forgetMemoryView();
   if (outermost) {
     worker.endOutermostCall();
     if (++worker.calls_since_pump >= kCallsPerTaskPump) {

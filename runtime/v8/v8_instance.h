@@ -26,9 +26,9 @@ struct ImportBinding {
   V8Instance* instance;
   HostFn fn;
   const FuncSig* sig;  // the import's signature, from the module's ModuleInfo
-  // Precomputed from `sig` for the common case: every parameter an i32, at most an i32 result.
+  // Precomputed from `sig` so the i32-only trampoline never reads it.
   uint32_t param_count;
-  bool i32_only;
+  bool has_result;
 };
 
 class V8Instance final : public Instance {
@@ -41,6 +41,10 @@ class V8Instance final : public Instance {
                      std::span<const HostFunction* const> imports);
 
   std::span<uint8_t> memory() override;
+  // Guest code may have grown the memory (memory.grow detaches the old buffer): forget the view.
+  // Called on entry to every host function and after every call into the guest, the only
+  // moments guest code can have run since the view was taken.
+  void forgetMemoryView() { memory_view_valid_ = false; }
   std::optional<FunctionHandle> function(std::string_view name) override;
   const FuncSig& signature(FunctionHandle f) const override { return functions_[f.index].sig; }
   Result<uint64_t> call(FunctionHandle f, std::span<const uint64_t> args) override;
@@ -62,6 +66,9 @@ class V8Instance final : public Instance {
   std::unique_ptr<ImportBinding[]> bindings_;
   v8::Global<v8::Object> exports_;
   v8::Global<v8::WasmMemoryObject> memory_;
+  // The last view of memory_, valid until guest code runs again (see forgetMemoryView).
+  std::span<uint8_t> memory_view_;
+  bool memory_view_valid_ = false;
   // A deque: a host function may look up a new export in the middle of a call() that holds a
   // reference to another entry.
   std::deque<ExportedFunction> functions_;

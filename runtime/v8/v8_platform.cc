@@ -1,5 +1,6 @@
 // Process-wide V8 state. V8 can be initialised once per process and never re-initialised after
 // disposal, so the platform and the allocator live until the process exits.
+#include <cstdlib>
 #include "runtime/v8/v8_platform.h"
 
 #include <memory>
@@ -24,7 +25,8 @@ constexpr bool kUseTrapHandler = true;
 
 void initializeOnce(const EngineOptions& options) {
   // Flags must be set before V8::Initialize().
-  const std::string flags = "--wasm-max-mem-pages=" + std::to_string(options.max_memory_pages);
+  std::string flags = "--wasm-max-mem-pages=" + std::to_string(options.max_memory_pages);
+  if (const char* extra = std::getenv("WASMGATE_V8_FLAGS")) flags += std::string(" ") + extra;
   v8::V8::SetFlagsFromString(flags.c_str(), flags.size());
   if (kUseTrapHandler) v8::V8::EnableWebAssemblyTrapHandler(/*use_v8_signal_handler=*/true);
   g_platform = v8::platform::NewDefaultPlatform().release();  // lives until exit, on purpose

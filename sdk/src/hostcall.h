@@ -2,6 +2,7 @@
 #pragma once
 
 #include <climits>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,17 @@ types::Result<types::Headers> readPairs(Call&& call) {
   if (raw.ok() && !DeserializePairs(raw.value, &out.value)) out.status = types::Status::SerializationFailure;
   return out;
 }
+
+// Memory the host allocated in the guest for a result, read in place and freed with the owner.
+struct HostBytes {
+  char* data = nullptr;
+  size_t size = 0;
+  HostBytes() = default;
+  HostBytes(const HostBytes&) = delete;
+  HostBytes& operator=(const HostBytes&) = delete;
+  ~HostBytes() { ::free(data); }
+  std::string_view view() const { return data ? std::string_view(data, size) : std::string_view(); }
+};
 
 inline uint32_t u32(size_t v) { return v > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(v); }
 

@@ -4,12 +4,19 @@
 #include <wasmgate/proxywasm/host.h>
 #include <wasmgate/proxywasm/http.h>
 
+#include "hostcall.h"
 #include "plugin_runtime.h"
 
 namespace wasmgate::wrapper::internal {
 namespace {
 
-std::string header(std::string_view name) { return proxywasm::GetHttpRequestHeader(name).value; }
+// A request header the context caches, and where its first value goes (Envoy's single-header read
+// answers the first of repeated headers).
+struct CachedHeader {
+  std::string_view name;
+  std::string* target;
+  bool seen = false;
+};
 
 }  // namespace
 
@@ -20,15 +27,30 @@ HttpStream::HttpStream(uint32_t id, PluginRoot* plugin) : plugin_(plugin), spec_
   ctx_.streamingResponseBody_ = static_cast<bool>(spec_.onStreamingResponseBody);
 }
 
-void HttpStream::cacheRequestHeaders() {
-  ctx_.scheme_ = header(":scheme");
-  ctx_.host_ = header(":authority");
-  ctx_.path_ = header(":path");
-  ctx_.method_ = header(":method");
-  ctx_.connection_ = header("connection");
-  ctx_.upgrade_ = header("upgrade");
-  ctx_.requestContentType_ = header("content-type");
-  ctx_.requestContentEncoding_ = header("content-encoding");
+// One read of the whole map instead of one host call per header (Go's wrapper reads them one by
+// one): each host call that returns a value also calls back into the module to allocate it.
+// The map is scanned in place, and only the cached values are copied.
+bool HttpStream::cacheRequestHeaders(std::string* requestId) {
+  CachedHeader wanted[] = {
+      {":authority", &ctx_.host_},         {":path", &ctx_.path_},
+      {":method", &ctx_.method_},          {":scheme", &ctx_.scheme_},
+      {"x-request-id", requestId},         {"content-type", &ctx_.requestContentType_},
+      {"content-encoding", &ctx_.requestContentEncoding_},
+      {"connection", &ctx_.connection_},   {"upgrade", &ctx_.upgrade_},
+  };
+  for (CachedHeader& w : wanted) w.target->clear();
+  wasmgate::internal::HostBytes raw;
+  proxy_get_header_map_pairs(static_cast<uint32_t>(abi::MapType::RequestHeaders), &raw.data, &raw.size);
+  wasmgate::internal::VisitPairs(raw.view(), [&](std::string_view key, std::string_view value) {
+    for (CachedHeader& w : wanted) {
+      if (!w.seen && key == w.name) {
+        w.target->assign(value);
+        w.seen = true;
+        return;
+      }
+    }
+  });
+  return wanted[0].seen;
 }
 
 void HttpStream::checkRebuild() {
@@ -50,19 +72,19 @@ void HttpStream::checkRebuild() {
 types::Action HttpStream::OnHttpRequestHeaders(uint32_t, bool endOfStream) {
   ctx_.phase_ = ExecutionPhase::DecodeHeader;
   ctx_.hasRequestBody_ = !endOfStream;
-  cacheRequestHeaders();
-  std::string requestId = header("x-request-id");
+  std::string requestId;
+  const bool hasAuthority = cacheRequestHeaders(&requestId);
   if (!requestId.empty()) proxywasm::SetProperty({"x_request_id"}, requestId);
   checkRebuild();
 
-  auto authority = proxywasm::GetHttpRequestHeader(":authority");
-  if (!authority.ok()) {  // as in Go: no :authority, no config
-    log::Errorf("get match config failed: cannot read :authority (%v)", authority.status);
+  if (!hasAuthority) {  // as in Go: no :authority, no config
+    log::Errorf("get match config failed: cannot read :authority (%v)", types::Status::NotFound);
     return types::ActionContinue;
   }
-  std::string route = proxywasm::GetProperty({"route_name"}).value;
-  std::string cluster = proxywasm::GetProperty({"cluster_name"}).value;
-  ctx_.config_ = const_cast<void*>(plugin_->matcher().GetMatchConfig(authority.value, route, cluster));
+  const matcher::RuleMatcher& rules = plugin_->matcher();
+  std::string route = rules.NeedsRouteName() ? proxywasm::GetProperty({"route_name"}).value : std::string();
+  std::string cluster = rules.NeedsClusterName() ? proxywasm::GetProperty({"cluster_name"}).value : std::string();
+  ctx_.config_ = const_cast<void*>(rules.GetMatchConfig(ctx_.host_, route, cluster));
   if (!ctx_.config_) return types::ActionContinue;  // inactive for this stream
 
   if (ctx_.IsBinaryRequestBody()) ctx_.needRequestBody_ = false;

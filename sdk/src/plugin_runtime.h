@@ -56,7 +56,8 @@ class HttpStream : public types::HttpContext {
   void OnHttpStreamDone() override;
 
  private:
-  void cacheRequestHeaders();
+  // Fills the context's cached request values; false when the request has no :authority.
+  bool cacheRequestHeaders(std::string* requestId);
   void checkRebuild();
   types::Action routeCallHeaders(bool endOfStream);
   types::Action routeCallBody(uint32_t bodySize, bool endOfStream);

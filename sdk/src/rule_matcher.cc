@@ -175,6 +175,23 @@ const void* RuleMatcher::GetMatchConfig(std::string_view authority, std::string_
   return hasGlobal_ ? globalConfig_.get() : nullptr;
 }
 
+bool RuleMatcher::NeedsRouteName() const {
+  for (const auto& rule : rules_) {
+    if (rule.category == Category::Route || rule.category == Category::RoutePrefix ||
+        rule.category == Category::RouteAndService) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool RuleMatcher::NeedsClusterName() const {
+  for (const auto& rule : rules_) {
+    if (rule.category == Category::Service || rule.category == Category::RouteAndService) return true;
+  }
+  return false;
+}
+
 std::string_view StripPortFromHost(std::string_view authority) {
   size_t colon = authority.rfind(':');
   if (colon == std::string_view::npos) return authority;

@@ -66,6 +66,10 @@ class RuleMatcher {
                              std::string_view clusterName) const;
 
   bool HasGlobalConfig() const { return hasGlobal_; }
+  // Whether any rule looks at the route name / the cluster name: when none does, the wrapper
+  // skips reading those properties on every request.
+  bool NeedsRouteName() const;
+  bool NeedsClusterName() const;
   const std::vector<RuleConfig>& Rules() const { return rules_; }
 
  private:
