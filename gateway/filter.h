@@ -65,6 +65,8 @@ struct StreamInfo {
   std::map<std::string, std::string> trace_tags;
 };
 
+class StreamFilter;
+
 // Given to each filter; implemented by the stream.
 class FilterCallbacks {
  public:
@@ -72,6 +74,8 @@ class FilterCallbacks {
   // Resume the request (response) iteration after StopIteration / StopIterationAndBuffer.
   virtual void continueDecoding() = 0;
   virtual void continueEncoding() = 0;
+  // Whether `filter` holds the request (decoding) or the response iteration at this moment.
+  virtual bool holds(const StreamFilter& filter, bool decoding) = 0;
   // Answer with a local response that goes through the encoder filters; the request stops.
   // `details` is the response code details ("route_not_found").
   virtual void sendLocalReply(int status, std::string_view body, std::string_view details,

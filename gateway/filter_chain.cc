@@ -149,6 +149,13 @@ void FilterChain::encodeHeaders(ResponseHead&& head, bool end_stream) {
 void FilterChain::encodeData(std::string_view data, bool end_stream) { onData(encode_, data, end_stream); }
 void FilterChain::continueEncoding() { resume(encode_); }
 
+bool FilterChain::holds(const StreamFilter& filter, bool decoding) const {
+  const Direction& d = decoding ? decode_ : encode_;
+  if (d.stopped_at == kNone || d.stopped_forever) return false;
+  const size_t index = d.decode ? d.stopped_at : filters_.size() - 1 - d.stopped_at;
+  return index < filters_.size() && filters_[index].get() == &filter;
+}
+
 void FilterChain::onStreamComplete() {
   for (auto& f : filters_) f->onStreamComplete();
 }

@@ -43,6 +43,9 @@ class FilterChain {
 
   void onStreamComplete();
 
+  // Whether `filter` is the one holding the request (decoding) or response iteration now.
+  bool holds(const StreamFilter& filter, bool decoding) const;
+
  private:
   static constexpr size_t kNone = static_cast<size_t>(-1);
   struct Direction {

@@ -5,8 +5,16 @@
 #include "gateway/shared/shared_data.h"
 #include "gateway/wasm/builtin_http_call.h"
 #include "gateway/wasm/cluster_names.h"
+#include "gateway/wasm/stream_registry.h"
 
 namespace wasmgate::gateway::wasm {
+
+// A VM that failed in a delivery (http call or Redis reply, tick, queue) can never resume the
+// streams it holds: they get the plugin's fail strategy now instead of waiting forever. Callers
+// call it last, since ending those streams can release the VM and these hosts with it.
+void failHeldStreamsIfFailed(runtime::WasmVm* vm) {
+  if (vm != nullptr && vm->failed()) StreamRegistry::local().vmFailed(*vm);
+}
 
 using abi::Status;
 
@@ -18,7 +26,9 @@ VmHosts::VmHosts(const GatewayConfig& config, const WorkerServices* worker, std:
       loop, [this](std::string_view cluster) { return redisEndpoints(cluster); });
   queue_notifier_ = std::make_unique<shared::QueueNotifier>(
       loop, shared::SharedQueues::process(), [this](uint32_t root, uint32_t queue) {
-        if (vm_) (void)vm_->onQueueReady(root, queue);
+        if (!vm_) return;
+        (void)vm_->onQueueReady(root, queue);
+        failHeldStreamsIfFailed(vm_);  // last: `this` may be gone after it
       });
   shared::SharedData::process().retainVm(vm_id_);
 }
@@ -94,7 +104,9 @@ void VmHosts::onHttpCallDone(uint32_t root_context_id, uint32_t token, runtime::
   auto node = http_calls_.extract(token);
   // The call object is still on the stack: destroy it after this loop iteration, not here.
   if (!node.empty()) worker_->dispatcher->deferDelete(std::move(node.mapped()));
-  if (vm_) (void)vm_->onHttpCallResponse(root_context_id, token, response);
+  if (!vm_) return;
+  (void)vm_->onHttpCallResponse(root_context_id, token, response);
+  failHeldStreamsIfFailed(vm_);  // last: `this` may be gone after it
 }
 
 // ---- Ticks
@@ -126,6 +138,7 @@ void VmHosts::onTick(uint32_t root_context_id) {
   if (it != ticks_.end() && it->second.period_ms > 0 && !it->second.timer->active()) {
     it->second.timer->start(it->second.period_ms);
   }
+  failHeldStreamsIfFailed(vm_);  // last: `this` may be gone after it
 }
 
 // ---- Shared data and queues

@@ -32,6 +32,9 @@
 namespace wasmgate::gateway::wasm {
 
 // What a worker lends its plugin VMs for outbound work.
+// See vm_hosts.cc; shared with vm_hosts_redis.cc.
+void failHeldStreamsIfFailed(runtime::WasmVm* vm);
+
 struct WorkerServices {
   Dispatcher* dispatcher = nullptr;
   ClusterSet* clusters = nullptr;

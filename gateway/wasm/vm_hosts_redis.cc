@@ -73,6 +73,7 @@ redis::RedisReplyCallback VmHosts::redisReply(uint32_t root_context_id, uint32_t
     if (!vm_) return;
     auto s = status == redis::RedisCallStatus::Ok ? abi::RedisStatus::Ok : abi::RedisStatus::NetworkError;
     (void)vm_->onRedisCallResponse(root_context_id, token, s, reply);
+    failHeldStreamsIfFailed(vm_);  // last: `this` may be gone after it
   };
 }
 

@@ -3,6 +3,7 @@
 #include "gateway/wasm/wasm_filter.h"
 
 #include "gateway/log.h"
+#include "gateway/wasm/stream_registry.h"
 
 namespace wasmgate::gateway::wasm {
 
@@ -29,6 +30,7 @@ bool WasmFilter::ensureStream() {
   }
   stream_id_ = *id;
   started_ = true;
+  StreamRegistry::local().add(*this);
   return true;
 }
 
@@ -41,6 +43,7 @@ void WasmFilter::onFailure(const std::string& why, bool decoding) {
        plugin_.spec().fail_open ? "FAIL_OPEN: skipped" : "FAIL_CLOSE: 503");
   if (plugin_.spec().fail_open) {
     c.fail_open_skips++;
+    failOtherHeldStreams();
     return;
   }
   c.fail_closed_requests++;
@@ -51,6 +54,46 @@ void WasmFilter::onFailure(const std::string& why, bool decoding) {
     callbacks_->sendLocalReply(503, "", "wasm_fail_stream");
   } else {
     replaceResponse(reply);
+  }
+  failOtherHeldStreams();
+}
+
+// The VM failed in this stream's call: the other streams it holds would wait for a continue
+// that cannot come.
+void WasmFilter::failOtherHeldStreams() {
+  if (!vm_ || !vm_->failed()) return;
+  std::shared_ptr<runtime::WasmVm> vm = vm_;  // this stream may end meanwhile
+  StreamRegistry::local().vmFailed(*vm);
+}
+
+void WasmFilter::onVmFailed() {
+  if (skipped_ || in_call_) return;
+  const bool request_held = callbacks_->holds(*this, true);
+  const bool response_held = callbacks_->holds(*this, false);
+  // A stream this plugin is not holding meets the failure at its next callback, which fails at
+  // once and applies the strategy there.
+  if (!request_held && !response_held) return;
+  request_headers_open_ = response_headers_open_ = false;
+  request_stop_all_ = response_stop_all_ = false;
+  if (request_held) {
+    onFailure(vm_->failure(), /*decoding=*/true);  // FAIL_CLOSE: the 503 local reply
+    if (plugin_.spec().fail_open) callbacks_->continueDecoding();
+    return;
+  }
+  // The response is held: its upstream headers (and any body) wait here. FAIL_OPEN lets them
+  // go; FAIL_CLOSE resets the stream, as the held bytes must not reach the client.
+  PluginCounters& c = plugin_.counters();
+  c.failures++;
+  plugin_.markForRebuild(vm_.get());
+  skipped_ = true;
+  logf(LogLevel::Error, "wasm %s: %s (%s)", plugin_.spec().name.c_str(), vm_->failure().c_str(),
+       plugin_.spec().fail_open ? "FAIL_OPEN: skipped" : "FAIL_CLOSE: stream reset");
+  if (plugin_.spec().fail_open) {
+    c.fail_open_skips++;
+    callbacks_->continueEncoding();
+  } else {
+    c.fail_closed_requests++;
+    callbacks_->resetStream("wasm_fail_stream");
   }
 }
 
@@ -265,6 +308,7 @@ DataStatus WasmFilter::encodeData(std::string& data, bool end_stream) {
 void WasmFilter::onStreamComplete() {
   if (!started_ || finished_) return;
   finished_ = true;
+  StreamRegistry::local().remove(*this);
   request_headers_open_ = response_headers_open_ = false;
   plugin_.counters().calls++;
   if (Status s = vm_->finishStream(stream_id_); !s.ok() && !vm_->failed()) {

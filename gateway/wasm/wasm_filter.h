@@ -45,7 +45,17 @@ class WasmFilter final : public StreamFilter,
   DataStatus encodeData(std::string& data, bool end_stream) override;
   void onStreamComplete() override;
 
+  // For StreamRegistry: whether this stream runs on `vm`, and the VM failed in a callback that
+  // was not this stream's (the fail strategy is applied if this plugin holds the stream).
+  bool onVm(const runtime::WasmVm& vm) const { return vm_.get() == &vm && started_ && !finished_; }
+  void onVmFailed();
+
  private:
+  friend class StreamRegistry;
+  void failOtherHeldStreams();
+  static constexpr size_t kNoSlot = static_cast<size_t>(-1);
+  size_t registry_slot_ = kNoSlot;
+
   // HeaderMapHost
   abi::Status getHeader(abi::MapType, std::string_view key, std::string* value) override;
   abi::Status addHeader(abi::MapType, std::string_view key, std::string_view value) override;

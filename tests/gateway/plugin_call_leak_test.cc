@@ -140,20 +140,25 @@ TEST(PluginCallLeak, VmThatTrapsWithCallsInFlightDropsTheirRepliesSafely) {
   // requests whose 1,000 calls each are in flight on the same VMs. The trapping ones get the
   // plugin's fail strategy (FAIL_CLOSE: 503). A bystander is answered by its VM if its replies
   // came in before the trap; otherwise its replies are dropped (Higress: deliveries to a failed
-  // VM are dropped), and, as in Envoy, nothing resumes it: the client gives up after 3 s.
+  // VM are dropped) and it gets the fail strategy too (503), never a hang.
   std::vector<HttpResponse> trapped, bystanders;
   std::thread trapping([&] { trapped = burst(port, 6, 1000, 0, "x-trap: 1\r\n"); });
-  bystanders = burst(port, 10, 1000, 0, "", 3000);
+  bystanders = burst(port, 10, 1000, 0, "", 5000);
   trapping.join();
   for (const HttpResponse& r : trapped) EXPECT_EQ(r.status, 503) << gw.logs().substr(0, 4000);
-  int answered = 0;
+  int answered = 0, failed = 0;
   for (const HttpResponse& r : bystanders) {
-    if (!r.ok) continue;
+    ASSERT_TRUE(r.ok) << "a request held by a failed VM was left hanging";
+    if (r.status == 503) {
+      ++failed;
+      continue;
+    }
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.body, expectedBody(1000, 0));
     ++answered;
   }
-  std::cout << answered << " of 10 requests sharing VMs with the traps were answered by the plugin\n";
+  std::cout << answered << " of 10 requests sharing VMs with the traps were answered by the plugin, "
+            << failed << " got 503\n";
   EXPECT_NE(gw.logs().find("trap in proxy_on_request_headers: unreachable"), std::string::npos);
   // The rebuilt VMs work, and the dropped replies did not reach them.
   for (const HttpResponse& r : burst(port, 10, 300, 0)) {
@@ -168,6 +173,60 @@ void silentRedis(int fd) {
   char buffer[4096];
   while (::read(fd, buffer, sizeof buffer) > 0) {
   }
+}
+
+// Requests held on calls that can never be answered (a Redis that never replies) share one VM
+// with a request that traps: the held ones get the fail strategy at once (FAIL_CLOSE: 503), not
+// when the client gives up.
+TEST(PluginCallLeak, HeldRequestsGetTheFailStrategyWhenTheirVmTraps) {
+  ScriptedUpstream blackHole(silentRedis);
+  int port = freePort();
+  GatewayProcess gw;
+  ASSERT_TRUE(gw.start(gatewayConfig(port, freePort(), config(blackHole.port(), 1, 60000)), 1)) << gw.logs();
+  std::vector<HttpResponse> held(4);
+  std::vector<std::thread> clients;
+  for (size_t i = 0; i < held.size(); ++i) {
+    clients.emplace_back([&, i] {
+      RawClient client(port);
+      client.send("GET /fanout HTTP/1.1\r\nhost: x\r\nx-redis-calls: 3\r\n\r\n");
+      held[i] = client.readResponse(10000);
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // all four are held now
+  auto t0 = Clock::now();
+  std::vector<HttpResponse> trapped = burst(port, 1, 3, 0, "x-trap: 1\r\n");
+  for (auto& c : clients) c.join();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+  ASSERT_EQ(trapped[0].status, 503) << gw.logs().substr(0, 4000);
+  for (const HttpResponse& r : held) {
+    ASSERT_TRUE(r.ok) << "held request left hanging; logs: " << gw.logs().substr(0, 4000);
+    EXPECT_EQ(r.status, 503);
+  }
+  EXPECT_LT(ms, 5000);
+  expectCleanExit(gw);
+}
+
+// The same with FAIL_OPEN: the held requests go on to the upstream without the plugin.
+TEST(PluginCallLeak, HeldRequestsContinueWhenTheirFailOpenVmTraps) {
+  ScriptedUpstream blackHole(silentRedis);
+  int port = freePort();
+  GatewayProcess gw;
+  std::string yaml = config(blackHole.port(), 1, 60000) + "    failStrategy: FAIL_OPEN\n";
+  ASSERT_TRUE(gw.start(gatewayConfig(port, freePort(), yaml), 1)) << gw.logs();
+  HttpResponse held;
+  std::thread client([&] {
+    RawClient c(port);
+    c.send("GET /get HTTP/1.1\r\nhost: x\r\nx-redis-calls: 3\r\n\r\n");
+    held = c.readResponse(10000);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::vector<HttpResponse> trapped = burst(port, 1, 3, 0, "x-trap: 1\r\n");
+  client.join();
+  ASSERT_TRUE(held.ok) << "held request left hanging; logs: " << gw.logs().substr(0, 4000);
+  EXPECT_EQ(held.status, 200);  // httpbin's /get, reached without the plugin
+  EXPECT_NE(held.body.find("\"url\""), std::string::npos) << held.body;
+  EXPECT_EQ(trapped[0].status, 404) << "FAIL_OPEN: the trapping request goes on too (httpbin has no /fanout)";
+  expectCleanExit(gw);
 }
 
 TEST(PluginCallLeak, ReloadThenShutdownWithThousandsOfCallsPendingExitsCleanly) {
