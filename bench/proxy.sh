@@ -10,7 +10,8 @@
 #              e.g. a plugins: section, and adds one wasmgate row called "label"; @PLUGIN_DIR@ in
 #              it is BUILD_DIR/plugins and a "# path: /p" line makes wrk request /p for that row
 #              and for the nginx row "nginx (/p)"). Default, when the plugins are built: the
-#              rows of bench/plugins/ (hello-world, five plugins, a 64 KB body rewrite).
+#              rows of bench/plugins/ (hello-world, five hello-world instances, five different plugins,
+#              a 64 KB body rewrite).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,7 +23,8 @@ THREADS=${THREADS:-1}
 WORKERS=${WORKERS:-1}
 ROUNDS=${ROUNDS:-3}
 if [ -z "${PLUGIN_ROWS+x}" ] && [ -f "$build/plugins/hello-world.wasm" ]; then
-  PLUGIN_ROWS="hello-world=$here/plugins/hello-world.yaml.in five-plugins=$here/plugins/five-plugins.yaml.in"
+  PLUGIN_ROWS="hello-world=$here/plugins/hello-world.yaml.in five-header-plugins=$here/plugins/five-hello.yaml.in"
+  PLUGIN_ROWS+=" five-plugins=$here/plugins/five-plugins.yaml.in"
   PLUGIN_ROWS+=" 64KB-body-rewrite=$here/plugins/body-64k.yaml.in"
 fi
 PLUGIN_ROWS=${PLUGIN_ROWS:-}

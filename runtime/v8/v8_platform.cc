@@ -1,8 +1,8 @@
 // Process-wide V8 state. V8 can be initialised once per process and never re-initialised after
 // disposal, so the platform and the allocator live until the process exits.
-#include <cstdlib>
 #include "runtime/v8/v8_platform.h"
 
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 
@@ -26,6 +26,7 @@ constexpr bool kUseTrapHandler = true;
 void initializeOnce(const EngineOptions& options) {
   // Flags must be set before V8::Initialize().
   std::string flags = "--wasm-max-mem-pages=" + std::to_string(options.max_memory_pages);
+  // For engine experiments only (docs/performance.md): extra V8 flags, e.g. "--no-liftoff".
   if (const char* extra = std::getenv("WASMGATE_V8_FLAGS")) flags += std::string(" ") + extra;
   v8::V8::SetFlagsFromString(flags.c_str(), flags.size());
   if (kUseTrapHandler) v8::V8::EnableWebAssemblyTrapHandler(/*use_v8_signal_handler=*/true);
