@@ -1,6 +1,7 @@
 #include "gateway/wasm/builtin_http_call.h"
 
 #include "gateway/http/encoder.h"
+#include "gateway/wasm/outbound_http_call.h"
 
 namespace wasmgate::gateway::wasm {
 
@@ -55,14 +56,7 @@ void BuiltinHttpCall::onLocalReply(int status, std::string_view body) {
   finish(std::move(reply));
 }
 
-void BuiltinHttpCall::onTimeout() {
-  static constexpr std::string_view kBody = "upstream request timeout";
-  runtime::HttpCallResponse timeout;
-  timeout.headers = {{":status", "504"}, {"content-length", std::to_string(kBody.size())},
-                     {"content-type", "text/plain"}};
-  timeout.body = kBody;
-  finish(std::move(timeout));
-}
+void BuiltinHttpCall::onTimeout() { finish(OutboundHttpCall::timeoutResponse()); }
 
 void BuiltinHttpCall::finish(runtime::HttpCallResponse&& response) {
   if (finished_) return;

@@ -108,12 +108,16 @@ void OutboundHttpCall::onTimeout() {
     connection_ = nullptr;
   }
   endpointDone(false);
-  runtime::HttpCallResponse timeout;
+  finish(timeoutResponse());
+}
+
+runtime::HttpCallResponse OutboundHttpCall::timeoutResponse() {
   static constexpr std::string_view kBody = "upstream request timeout";
+  runtime::HttpCallResponse timeout;
   timeout.headers = {{":status", "504"}, {"content-length", std::to_string(kBody.size())},
                      {"content-type", "text/plain"}};
   timeout.body = kBody;
-  finish(std::move(timeout));
+  return timeout;
 }
 
 void OutboundHttpCall::finish(runtime::HttpCallResponse&& response) {

@@ -26,6 +26,8 @@ class OutboundHttpCall final : public UpstreamConnection::Client, public Deletab
 
   // The request head from the plugin's pairs; an Error names the missing pseudo-header.
   static Result<RequestHead> requestHead(const runtime::HttpCallRequest& request);
+  // What Envoy's async client answers when a call times out: 504 "upstream request timeout".
+  static runtime::HttpCallResponse timeoutResponse();
 
   OutboundHttpCall(Dispatcher& dispatcher, Cluster& cluster, RequestHead head, std::string body,
                    uint32_t timeout_ms, Done done);

@@ -158,8 +158,12 @@ bool GatewayProcess::start(const std::string& yaml, int workers) {
     ::dup2(fd, 1);
     ::dup2(fd, 2);
     std::string w = std::to_string(workers);
-    ::execl(WASMGATE_BINARY, WASMGATE_BINARY, "run", "--config", config_path_.c_str(), "--workers", w.c_str(),
-            static_cast<char*>(nullptr));
+    if (workers > 0) {
+      ::execl(WASMGATE_BINARY, WASMGATE_BINARY, "run", "--config", config_path_.c_str(), "--workers", w.c_str(),
+              static_cast<char*>(nullptr));
+    } else {
+      ::execl(WASMGATE_BINARY, WASMGATE_BINARY, "run", "--config", config_path_.c_str(), static_cast<char*>(nullptr));
+    }
     ::_exit(127);
   }
   // Ready when the admin port answers /ready (the admin address is in the YAML).

@@ -58,8 +58,9 @@ HttpResponse httpGet(int port, const std::string& path, const std::string& extra
 class GatewayProcess {
  public:
   ~GatewayProcess();
-  // Writes `yaml` to a temp file and starts `wasmgate run --config FILE --workers N`. Waits until
-  // the admin /ready answers (the config must have an admin address: use adminPort()).
+  // Writes `yaml` to a temp file and starts `wasmgate run --config FILE --workers N` (N <= 0:
+  // without --workers, so the file or the default decides). Waits until the admin /ready answers
+  // (the config must have an admin address: use adminPort()).
   bool start(const std::string& yaml, int workers = 2);
   // Rewrites the config file (a reload is triggered by the change or by sighup()).
   void rewriteConfig(const std::string& yaml);
