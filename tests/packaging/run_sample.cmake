@@ -60,3 +60,7 @@ message(STATUS "greeter.wasm: ${wasm_size} bytes")
 if(wasm_size GREATER 65536)
   message(FATAL_ERROR "greeter.wasm is ${wasm_size} bytes (> 64 KB): not stripped/optimised?")
 endif()
+
+# Step 5 of the walk: the doc's gateway.yaml served by wasmgate, checked with its curl commands.
+run("authoring step 5" bash ${CMAKE_CURRENT_LIST_DIR}/run_gateway.sh ${expected_tool}
+    ${CMAKE_CURRENT_LIST_DIR}/../../docs/authoring.md ${WORK_DIR} ${WORK_DIR}/step5)
