@@ -53,11 +53,11 @@ TEST(GatewaySignals, SigtermDrainRefusesNewConnectionsWhileInFlightFinishes) {
       << gw.logs();
   ASSERT_EQ(httpGet(port, "/get").status, 200) << "the listener must serve before the drain";
 
-  // /delay/4 cannot be answered before 4 s have passed since it was sent: anything observed
+  // /delay/6 cannot be answered before 6 s have passed since it was sent: anything observed
   // earlier than that is observed while the drain is still waiting for it.
   RawClient in_flight(port);
   auto sent = Clock::now();
-  ASSERT_TRUE(in_flight.send("GET /delay/4 HTTP/1.1\r\nHost: a\r\n\r\n"));
+  ASSERT_TRUE(in_flight.send("GET /delay/6 HTTP/1.1\r\nHost: a\r\n\r\n"));
   usleep(200000);  // lets the request reach the upstream; the drain would otherwise close an idle connection
   ASSERT_EQ(::kill(gw.pid(), SIGTERM), 0);
   ASSERT_TRUE(waitFor([&] { return httpGet(admin, "/ready").status == 503; }, seconds(3)))
@@ -71,13 +71,13 @@ TEST(GatewaySignals, SigtermDrainRefusesNewConnectionsWhileInFlightFinishes) {
   }, seconds(3));
   auto refused_at = Clock::now();
   EXPECT_TRUE(refused) << "a new connection was still accepted during the drain";
-  EXPECT_LT(refused_at - sent, seconds(4)) << "too slow to tell whether the refusal came during the drain";
+  EXPECT_LT(refused_at - sent, seconds(6)) << "too slow to tell whether the refusal came during the drain";
 
   HttpResponse r = in_flight.readResponse(15000);
   EXPECT_TRUE(r.ok) << "the in-flight request must complete during the drain";
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.header("connection"), "close");
-  EXPECT_GE(Clock::now() - sent, seconds(4));
+  EXPECT_GE(Clock::now() - sent, seconds(6));
   EXPECT_EQ(gw.terminate(10000), 0) << gw.logs();
 }
 
