@@ -4,6 +4,8 @@
 
 #include <netdb.h>
 
+#include "gateway/log.h"
+
 namespace wasmgate::gateway {
 
 struct Cluster::Resolve {
@@ -84,8 +86,19 @@ void Cluster::onResolved(int status, addrinfo* result) {
       }
       if (!kept) addEndpoint(ai->ai_addr);
     }
+    bool changed = !resolved_once_ || endpoints_.size() != previous.size();
     for (auto& ep : previous) {
-      if (ep) retired_.push_back(std::move(ep));
+      if (ep) {
+        retired_.push_back(std::move(ep));
+        changed = true;
+      }
+    }
+    // Only changes are logged: a refresh runs every dns_refresh on every worker.
+    if (changed && logEnabled(LogLevel::Debug)) {
+      std::string list;
+      for (auto& ep : endpoints_) list += (list.empty() ? "" : ", ") + ep->address;
+      logf(LogLevel::Debug, "service %s: %s resolved to %s", config_.name.c_str(),
+           config_.endpoints.front().host.c_str(), list.empty() ? "no address" : list.c_str());
     }
   }
   resolved_once_ = true;
