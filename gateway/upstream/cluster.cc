@@ -63,6 +63,22 @@ void Cluster::startResolve() {
   }
 }
 
+namespace {
+
+// Moves the endpoint for `address` out of `from` (nullptr when none); `from` keeps no empty slot.
+std::unique_ptr<Endpoint> takeEndpoint(std::vector<std::unique_ptr<Endpoint>>& from, const std::string& address) {
+  for (auto it = from.begin(); it != from.end(); ++it) {
+    if (*it && (*it)->address == address) {
+      std::unique_ptr<Endpoint> taken = std::move(*it);
+      from.erase(it);
+      return taken;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 void Cluster::onResolved(int status, addrinfo* result) {
   if (status != 0) {
     dns_error_ = std::string("DNS resolution of ") + config_.endpoints.front().host + " failed: " + uv_strerror(status);
@@ -71,22 +87,23 @@ void Cluster::onResolved(int status, addrinfo* result) {
     // Keep endpoints (and their pools and health) that are still listed; retire the rest.
     std::vector<std::unique_ptr<Endpoint>> previous;
     previous.swap(endpoints_);
+    const size_t previous_count = previous.size();
     for (addrinfo* ai = result; ai; ai = ai->ai_next) {
       std::string address = formatAddress(ai->ai_addr);
       bool listed = false;
       for (auto& ep : endpoints_) listed |= ep->address == address;
       if (listed) continue;  // getaddrinfo may repeat an address
-      bool kept = false;
-      for (auto& ep : previous) {
-        if (ep && ep->address == address) {
-          endpoints_.push_back(std::move(ep));
-          kept = true;
-          break;
-        }
+      // A returning address takes back its retired endpoint, so a name whose answers rotate keeps
+      // one endpoint per distinct address instead of growing retired_ on every refresh.
+      std::unique_ptr<Endpoint> known = takeEndpoint(previous, address);
+      if (!known) known = takeEndpoint(retired_, address);
+      if (known) {
+        endpoints_.push_back(std::move(known));
+      } else {
+        addEndpoint(ai->ai_addr);
       }
-      if (!kept) addEndpoint(ai->ai_addr);
     }
-    bool changed = !resolved_once_ || endpoints_.size() != previous.size();
+    bool changed = !resolved_once_ || endpoints_.size() != previous_count;
     for (auto& ep : previous) {
       if (ep) {
         retired_.push_back(std::move(ep));
