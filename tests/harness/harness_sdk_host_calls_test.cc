@@ -6,22 +6,29 @@
 
 #include <wasmgate/testing/plugin_test.h>
 
+#include "tests/harness/support/builds.h"
+
 namespace {
 
 using namespace wasmgate::testing;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-const std::string kPlugin = WASMGATE_PLUGIN_DIR "/sdk_host_calls.wasm";
+using harness_test::Build;
 
-TestHost load() {
-  auto host = TestHost::load(kPlugin, "{}");
+TestHost load(Build build) {
+  auto host = harness_test::loadExample(build, "sdk_host_calls", "{}");
   EXPECT_TRUE(host.ok()) << host.message();
   return std::move(host).value();
 }
 
-TEST(SdkHostCalls, PropertiesAreReadWrittenAndReadAsMaps) {
-  auto host = load();
+// Each test runs on the .wasm and on the native build of the same plugin, except the failed check:
+// natively a trap ends the test process (docs/testing.md).
+class SdkHostCalls : public ::testing::TestWithParam<Build> {};
+INSTANTIATE_TEST_SUITE_P(Builds, SdkHostCalls, ::testing::Values(Build::Wasm, Build::Native), harness_test::buildName);
+
+TEST_P(SdkHostCalls, PropertiesAreReadWrittenAndReadAsMaps) {
+  auto host = load(GetParam());
   auto http = host.newHttp();
   http.setRouteName("orders");
   http.requestHeaders({{":path", "/p?q=1"}, {"x-op", "properties"}, {"x-probe", "found"}});
@@ -34,8 +41,8 @@ TEST(SdkHostCalls, PropertiesAreReadWrittenAndReadAsMaps) {
   EXPECT_EQ(http.requestHeader("x-missing"), "NotFound");
 }
 
-TEST(SdkHostCalls, MetricsAreDefinedUpdatedAndReadBack) {
-  auto host = load();
+TEST_P(SdkHostCalls, MetricsAreDefinedUpdatedAndReadBack) {
+  auto host = load(GetParam());
   for (const char* path : {"/a", "/abcd"}) {
     auto http = host.newHttp();
     http.requestHeaders({{":path", path}, {"x-op", "metrics"}});
@@ -49,8 +56,8 @@ TEST(SdkHostCalls, MetricsAreDefinedUpdatedAndReadBack) {
   EXPECT_THAT(host.histogram("sdk_path_length"), ElementsAre(2u, 5u));
 }
 
-TEST(SdkHostCalls, CloseHttpStreamResetsTheStream) {
-  auto host = load();
+TEST_P(SdkHostCalls, CloseHttpStreamResetsTheStream) {
+  auto host = load(GetParam());
   auto http = host.newHttp();
   http.requestHeaders({{":path", "/"}, {"x-op", "close"}});
   EXPECT_TRUE(http.closed());
@@ -60,8 +67,8 @@ TEST(SdkHostCalls, CloseHttpStreamResetsTheStream) {
   EXPECT_FALSE(other.closed());
 }
 
-TEST(SdkHostCalls, UpstreamHostsAreListedAndOneIsPinned) {
-  auto host = load();
+TEST_P(SdkHostCalls, UpstreamHostsAreListedAndOneIsPinned) {
+  auto host = load(GetParam());
   auto http = host.newHttp();
   http.setUpstreamHosts({{"10.0.0.1:80", R"({"weight": 1})"}, {"10.0.0.2:8080", R"({"weight": 2})"}});
   http.requestHeaders({{":path", "/"}, {"x-op", "pin"}});
@@ -69,15 +76,15 @@ TEST(SdkHostCalls, UpstreamHostsAreListedAndOneIsPinned) {
   EXPECT_EQ(http.upstreamOverrideHost(), "10.0.0.2:8080");
 }
 
-TEST(SdkHostCalls, APassingCheckLetsTheRequestThrough) {
-  auto host = load();
+TEST_P(SdkHostCalls, APassingCheckLetsTheRequestThrough) {
+  auto host = load(GetParam());
   auto http = host.newHttp();
   EXPECT_EQ(http.requestHeaders({{":path", "/"}, {"x-op", "check"}, {"x-value", "ok"}}), HeaderAction::Continue);
   EXPECT_FALSE(host.failed());
 }
 
-TEST(SdkHostCalls, AFailedCheckLogsItsMessageThenTraps) {
-  auto host = load();
+TEST(SdkHostCallsWasm, AFailedCheckLogsItsMessageThenTraps) {
+  auto host = load(Build::Wasm);
   host.setLogLevel(LogLevel::Critical);  // the check's line must not depend on the level
   auto http = host.newHttp();
   http.requestHeaders({{":path", "/"}, {"x-op", "check"}, {"x-value", "bad"}});

@@ -6,20 +6,27 @@
 
 #include <wasmgate/testing/plugin_test.h>
 
+#include "tests/harness/support/builds.h"
+
 namespace {
 
 using namespace wasmgate::testing;
 
-const std::string kPlugin = WASMGATE_PLUGIN_DIR "/sdk_http_context.wasm";
+using harness_test::Build;
 
-TestHost load() {
-  auto host = TestHost::load(kPlugin, "{}");
-  EXPECT_TRUE(host.ok()) << host.message();
-  return std::move(host).value();
-}
+// Each test runs on the .wasm and on the native build of the same plugin.
+class SdkHttpContext : public ::testing::TestWithParam<Build> {
+ protected:
+  TestHost load() {
+    auto host = harness_test::loadExample(GetParam(), "sdk_http_context", "{}");
+    EXPECT_TRUE(host.ok()) << host.message();
+    return std::move(host).value();
+  }
+};
+INSTANTIATE_TEST_SUITE_P(Builds, SdkHttpContext, ::testing::Values(Build::Wasm, Build::Native), harness_test::buildName);
 
 // Go's numbering: DecodeHeader=0, DecodeData=1, EncodeHeader=2, EncodeData=3, Done=4.
-TEST(SdkHttpContext, EveryHandlerSeesItsOwnExecutionPhase) {
+TEST_P(SdkHttpContext, EveryHandlerSeesItsOwnExecutionPhase) {
   auto host = load();
   auto http = host.newHttp();
   http.requestHeaders({{":method", "POST"}, {":path", "/"}, {"content-type", "text/plain"}});
@@ -33,7 +40,7 @@ TEST(SdkHttpContext, EveryHandlerSeesItsOwnExecutionPhase) {
   }
 }
 
-TEST(SdkHttpContext, UserAttributeMapReplacesAndGetUserAttributeReads) {
+TEST_P(SdkHttpContext, UserAttributeMapReplacesAndGetUserAttributeReads) {
   auto host = load();
   auto http = host.newHttp();
   http.requestHeaders({{":path", "/"}}, true);
@@ -42,7 +49,7 @@ TEST(SdkHttpContext, UserAttributeMapReplacesAndGetUserAttributeReads) {
   EXPECT_EQ(http.requestHeader("x-attr-count"), "3") << "a, n from the map, b set after it";
 }
 
-TEST(SdkHttpContext, WriteUserAttributeToLogWithoutAKeyWritesCustomLog) {
+TEST_P(SdkHttpContext, WriteUserAttributeToLogWithoutAKeyWritesCustomLog) {
   auto host = load();
   auto http = host.newHttp();
   http.requestHeaders({{":path", "/"}}, true);
@@ -52,7 +59,7 @@ TEST(SdkHttpContext, WriteUserAttributeToLogWithoutAKeyWritesCustomLog) {
   EXPECT_FALSE(http.property("ai_log").has_value());
 }
 
-TEST(SdkHttpContext, ByteSliceContextReturnsTheValueOrTheDefault) {
+TEST_P(SdkHttpContext, ByteSliceContextReturnsTheValueOrTheDefault) {
   auto host = load();
   auto http = host.newHttp();
   http.requestHeaders({{":path", "/"}, {"x-bytes", std::string("a\x01z", 3)}}, true);

@@ -7,16 +7,26 @@
 
 #include <wasmgate/testing/plugin_test.h>
 
+#include "tests/harness/support/builds.h"
+
 namespace {
 
 using namespace wasmgate::testing;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
+using harness_test::Build;
 
-const std::string kPlugin = WASMGATE_PLUGIN_DIR "/sdk_options.wasm";
+// Each test runs on the .wasm and on the native build of the same plugin.
+class SdkOptions : public ::testing::TestWithParam<Build> {
+ protected:
+  Result<TestHost> load(const std::string& config) {
+    return harness_test::loadExample(GetParam(), "sdk_options", config);
+  }
+};
+INSTANTIATE_TEST_SUITE_P(Builds, SdkOptions, ::testing::Values(Build::Wasm, Build::Native), harness_test::buildName);
 
-TEST(SdkOptions, OnlyTheGivenLoggerWritesUnderSetCtxWithOptions) {
-  auto host = TestHost::load(kPlugin, R"({"tag": "blue"})");
+TEST_P(SdkOptions, OnlyTheGivenLoggerWritesUnderSetCtxWithOptions) {
+  auto host = load(R"({"tag": "blue"})");
   ASSERT_TRUE(host.ok()) << host.message();
   auto http = host->newHttp();
   http.requestHeaders({{":path", "/"}});
@@ -27,8 +37,8 @@ TEST(SdkOptions, OnlyTheGivenLoggerWritesUnderSetCtxWithOptions) {
   }
 }
 
-TEST(SdkOptions, SafeLogDemotesUnsafeInfoToDebugAfterANewline) {
-  auto host = TestHost::load(kPlugin, R"({"tag": "blue"})");
+TEST_P(SdkOptions, SafeLogDemotesUnsafeInfoToDebugAfterANewline) {
+  auto host = load(R"({"tag": "blue"})");
   ASSERT_TRUE(host.ok()) << host.message();
   auto http = host->newHttp();
   http.requestHeaders({{":path", "/"}, {"x-token", "s3cret"}});
@@ -44,9 +54,9 @@ TEST(SdkOptions, SafeLogDemotesUnsafeInfoToDebugAfterANewline) {
   EXPECT_FALSE(host->hasLog("other")) << host->logDump();
 }
 
-TEST(SdkOptions, OverrideRawParsersSeeRawTextAndRulesStartFromTheGlobalConfig) {
+TEST_P(SdkOptions, OverrideRawParsersSeeRawTextAndRulesStartFromTheGlobalConfig) {
   const std::string global = R"({"tag": "green", "_rules_": [{"_match_route_": ["r1"], "extra": 1}]})";
-  auto host = TestHost::load(kPlugin, global);
+  auto host = load(global);
   ASSERT_TRUE(host.ok()) << host.message();
 
   auto onGlobal = host->newHttp();
@@ -63,15 +73,15 @@ TEST(SdkOptions, OverrideRawParsersSeeRawTextAndRulesStartFromTheGlobalConfig) {
   EXPECT_EQ(onRule.requestHeader("x-global-raw"), global);
 }
 
-TEST(SdkOptions, AFailingRawRuleParserFailsTheStartNamingTheRule) {
-  auto host = TestHost::load(kPlugin, R"({"_rules_": [{"_match_route_": ["r9"], "bad-rule": true}]})");
+TEST_P(SdkOptions, AFailingRawRuleParserFailsTheStartNamingTheRule) {
+  auto host = load(R"({"_rules_": [{"_match_route_": ["r9"], "bad-rule": true}]})");
   ASSERT_FALSE(host.ok());
   EXPECT_THAT(host.message(), HasSubstr("parse rule config failed: _rules_[0] (_match_route_: [r9]): "
                                         "field 'bad-rule': refused"));
 }
 
-TEST(SdkOptions, PrePluginStartOrReloadErrorFailsTheStartWithItsMessage) {
-  auto host = TestHost::load(kPlugin, R"({"tag": "refuse-start"})");
+TEST_P(SdkOptions, PrePluginStartOrReloadErrorFailsTheStartWithItsMessage) {
+  auto host = load(R"({"tag": "refuse-start"})");
   ASSERT_FALSE(host.ok());
   EXPECT_THAT(host.message(),
               HasSubstr("<tagged> prePluginStartOrReload failed: pre-start refused: the configuration asks for it"));

@@ -4,11 +4,13 @@
 
 #include <wasmgate/testing/plugin_test.h>
 
+#include "tests/harness/support/builds.h"
+
 namespace {
 
 using namespace wasmgate::testing;
+using harness_test::Build;
 
-const std::string kPlugin = WASMGATE_PLUGIN_DIR "/sdk_trailers.wasm";
 const Headers kTrailers = {{"t1", "one"}, {"t2", "two"}, {"t3", "three"}};
 
 // What the plugin's sequence leaves of kTrailers, in any order.
@@ -23,8 +25,15 @@ void expectEdited(const Headers& trailers) {
   EXPECT_EQ(trailers.size(), 5u);
 }
 
-TEST(SdkTrailers, RequestTrailersAreReadAndEdited) {
-  auto host = TestHost::load(kPlugin);
+// Each test runs on the .wasm and on the native build of the same plugin.
+class SdkTrailers : public ::testing::TestWithParam<Build> {
+ protected:
+  Result<TestHost> load() { return harness_test::loadExample(GetParam(), "sdk_trailers", std::string()); }
+};
+INSTANTIATE_TEST_SUITE_P(Builds, SdkTrailers, ::testing::Values(Build::Wasm, Build::Native), harness_test::buildName);
+
+TEST_P(SdkTrailers, RequestTrailersAreReadAndEdited) {
+  auto host = load();
   ASSERT_TRUE(host.ok()) << host.message();
   auto http = host->newHttp();
   http.requestHeaders({{":path", "/"}});
@@ -33,8 +42,8 @@ TEST(SdkTrailers, RequestTrailersAreReadAndEdited) {
   expectEdited(http.request().trailers);
 }
 
-TEST(SdkTrailers, ResponseTrailersAreReadAndEdited) {
-  auto host = TestHost::load(kPlugin);
+TEST_P(SdkTrailers, ResponseTrailersAreReadAndEdited) {
+  auto host = load();
   ASSERT_TRUE(host.ok()) << host.message();
   auto http = host->newHttp();
   http.requestHeaders({{":path", "/"}}, true);
