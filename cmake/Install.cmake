@@ -3,7 +3,8 @@
 #  - Build tree: <build>/wasmgate-config.cmake, so an author can point -Dwasmgate_DIR=<build> at a
 #    built tree (targets plugins, wasmgate_testing, wasmgate).
 #  - Install (cmake --install <build> --prefix P): P/bin/wasmgate, P/include/{wasmgate,common},
-#    P/lib/wasm32-wasi/libwasmgate_sdk.a, P/lib/libwasmgate_{testing,runtime}.a and
+#    P/lib/wasm32-wasi/libwasmgate_sdk.a, P/lib/libwasmgate_{testing,runtime}.a,
+#    P/share/wasmgate/sdk/src (the SDK sources, for native plugin builds) and
 #    P/lib/cmake/wasmgate/ (config, toolchain file, plugin functions).
 # Both layouts share cmake/wasmgate-config.cmake; only wasmgate-config-paths.cmake differs.
 set(_wasmgate_cmake_src ${CMAKE_CURRENT_LIST_DIR})
@@ -30,6 +31,7 @@ file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/wasmgate-config-paths.cmake CONTENT
 set(WASMGATE_VERSION ${PROJECT_VERSION})
 set(WASMGATE_CMAKE_DIR \"${_wasmgate_cmake_src}\")
 set(WASMGATE_SDK_INCLUDE_DIRS \"${CMAKE_SOURCE_DIR}/sdk/include;${CMAKE_SOURCE_DIR}/abi/include\")
+set(WASMGATE_SDK_SOURCE_DIR \"${CMAKE_SOURCE_DIR}/sdk/src\")
 set(WASMGATE_SDK_LIBRARY \"${_wasmgate_sdk_archive}\")
 set(WASMGATE_HOST_INCLUDE_DIRS \"${CMAKE_SOURCE_DIR}/sdk/testing/include;${CMAKE_SOURCE_DIR}/abi/include;${CMAKE_SOURCE_DIR}\")
 set(WASMGATE_TESTING_LIBRARY \"${_wasmgate_testing_lib}\")
@@ -46,6 +48,7 @@ get_filename_component(_wasmgate_prefix \"\${CMAKE_CURRENT_LIST_DIR}/../../..\" 
 set(WASMGATE_VERSION ${PROJECT_VERSION})
 set(WASMGATE_CMAKE_DIR \"\${CMAKE_CURRENT_LIST_DIR}\")
 set(WASMGATE_SDK_INCLUDE_DIRS \"\${_wasmgate_prefix}/include\")
+set(WASMGATE_SDK_SOURCE_DIR \"\${_wasmgate_prefix}/share/wasmgate/sdk/src\")
 set(WASMGATE_SDK_LIBRARY \"\${_wasmgate_prefix}/lib/wasm32-wasi/libwasmgate_sdk.a\")
 set(WASMGATE_HOST_INCLUDE_DIRS \"\${_wasmgate_prefix}/include\")
 set(WASMGATE_TESTING_LIBRARY \"\${_wasmgate_prefix}/lib/libwasmgate_testing.a\")
@@ -65,6 +68,10 @@ install(FILES ${_wasmgate_install_paths} ${CMAKE_BINARY_DIR}/wasmgate-config-ver
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/sdk/include/ ${CMAKE_SOURCE_DIR}/abi/include/
         ${CMAKE_SOURCE_DIR}/sdk/testing/include/ DESTINATION include FILES_MATCHING PATTERN "*.h")
 install(FILES ${CMAKE_SOURCE_DIR}/common/result.h DESTINATION include/common)
+# The SDK's sources, for wasmgate_add_native_plugin (an author's plugin built for the host, for
+# gdb, compiles them with the host compiler: a prebuilt host SDK would pin one compiler and ABI).
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/sdk/src/ DESTINATION share/wasmgate/sdk/src
+        FILES_MATCHING PATTERN "*.cc" PATTERN "*.h")
 
 # Libraries and the tool. The SDK archive comes from the wasm sub-build (target plugins).
 if(WASMGATE_BUILD_PLUGINS)

@@ -11,8 +11,8 @@
 #     NATIVE_PLUGINS: native builds (below) the test loads with TestHost::loadNative.
 #   wasmgate_add_native_plugin(NAME SOURCES...)
 #     the same plugin built for the host as ${WASMGATE_PLUGIN_DIR}/native/NAME.so (-g -O0), for
-#     TestHost::loadNative and gdb (docs/testing.md). Needs the SDK sources: use wasmgate from a
-#     build tree (-Dwasmgate_DIR=<wasmgate build>).
+#     TestHost::loadNative and gdb (docs/testing.md). Compiles the SDK's sources (the build tree's
+#     sdk/src, or <prefix>/share/wasmgate/sdk/src of an install) with the host compiler.
 #
 # How: the host configuration cannot compile for wasm32, so the first wasmgate_add_plugin() adds
 # an ExternalProject that configures this same source tree again with the wasm32-wasi toolchain
@@ -84,10 +84,10 @@ function(_wasmgate_add_sdk_host)
   if(TARGET wasmgate_sdk_host)
     return()
   endif()
-  get_filename_component(sdk_src "${WASMGATE_CMAKE_DIR}/../sdk/src" ABSOLUTE)
+  set(sdk_src "${WASMGATE_SDK_SOURCE_DIR}")
   if(NOT EXISTS "${sdk_src}/dispatch.cc")
-    message(FATAL_ERROR "wasmgate_add_native_plugin: the SDK sources are not at ${sdk_src}; native "
-                        "plugins need wasmgate from a build tree (-Dwasmgate_DIR=<wasmgate build>)")
+    message(FATAL_ERROR "wasmgate_add_native_plugin: the SDK sources are not at '${sdk_src}' "
+                        "(WASMGATE_SDK_SOURCE_DIR); reinstall wasmgate or point wasmgate_DIR at a build tree")
   endif()
   file(GLOB sdk_sources ${sdk_src}/*.cc)
   add_library(wasmgate_sdk_host STATIC EXCLUDE_FROM_ALL ${sdk_sources})

@@ -19,7 +19,10 @@ function(wasmgate_add_plugin name)
   target_link_options(${name} PRIVATE
     -Wl,--strip-all -Wl,--keep-section=target_features  # wasm-opt needs target_features
     -Wl,--stack-first  # a stack overflow traps instead of corrupting data
-    -Wl,--export-if-defined=malloc -Wl,--export-if-defined=free)
+    -Wl,--export-if-defined=malloc -Wl,--export-if-defined=free
+    # What went into the module, symbol by symbol (the module itself is stripped): for size work,
+    # and for the test that no exception or iostream code is linked (tests/sdk/no_exceptions.cmake).
+    -Wl,--Map=${CMAKE_CURRENT_BINARY_DIR}/${name}.wasm.map)
   if(NOT ARG_RAW)
     target_link_libraries(${name} PRIVATE ${WASMGATE_SDK_TARGET})
   endif()

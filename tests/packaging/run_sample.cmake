@@ -3,7 +3,8 @@
 #   WASMGATE_PACKAGE_DIR set: -Dwasmgate_DIR=<that build tree>;
 #   INSTALL_FROM set: `cmake --install INSTALL_FROM --prefix WORK_DIR/prefix` first, then
 #   -DCMAKE_PREFIX_PATH=WORK_DIR/prefix (the ordinary find_package search).
-# Finally runs WASMGATE_EXECUTABLE check on the plugin and checks its size budget.
+# Finally runs WASMGATE_EXECUTABLE check on the plugin and checks its size budget. The sample also
+# builds its plugin natively (wasmgate_add_native_plugin), so both layouts must carry the SDK sources.
 foreach(var SAMPLE_DIR WORK_DIR WASMGATE_EXECUTABLE)
   if(NOT ${var})
     message(FATAL_ERROR "run_sample.cmake: ${var} is not set")
@@ -35,8 +36,9 @@ endif()
 run("configure" ${CMAKE_COMMAND} -S ${WORK_DIR}/src -B ${WORK_DIR}/build -DCMAKE_BUILD_TYPE=Release ${find_args})
 run("build" ${CMAKE_COMMAND} --build ${WORK_DIR}/build -j2)
 run("ctest" ${CMAKE_CTEST_COMMAND} --test-dir ${WORK_DIR}/build --output-on-failure)
-# Both the harness test and the CHECK_CONFIG check must have run (not "No tests were found").
-foreach(test greeter_test greeter.check)
+# The harness test, the native build's test and the CHECK_CONFIG check must all have run (not
+# "No tests were found").
+foreach(test greeter_test greeter_native_test greeter.check)
   if(NOT last_output MATCHES "${test} [.]+ +Passed")
     message(FATAL_ERROR "ctest of the sample did not pass ${test}:\n${last_output}")
   endif()

@@ -77,6 +77,21 @@ TEST(SdkResp, ParsesEveryReplyType) {
   EXPECT_TRUE(v.Array().empty());
 }
 
+// Go's resp.Value.Bytes(): a string reply's raw bytes (NUL and CRLF included), other types as
+// their String() text, a null reply empty.
+TEST(SdkResp, BytesAreTheRawPayload) {
+  resp::Value v;
+  ASSERT_EQ(resp::Parse(std::string_view("$5\r\na\0b\r\n\r\n", 11), &v), "");
+  EXPECT_EQ(v.Bytes(), std::string("a\0b\r\n", 5));
+  EXPECT_EQ(v.Bytes().size(), 5u);
+  ASSERT_EQ(resp::Parse("-ERR wrong type\r\n", &v), "");
+  EXPECT_EQ(v.Bytes(), "ERR wrong type");
+  EXPECT_EQ(resp::IntegerValue(-12).Bytes(), "-12");
+  EXPECT_EQ(resp::NullValue().Bytes(), "");
+  EXPECT_EQ(resp::BytesValue(std::string_view("\xff\0", 2)).Bytes(), std::string("\xff\0", 2));
+  EXPECT_EQ(resp::ArrayValue({resp::StringValue("a"), resp::IntegerValue(2)}).Bytes(), "a 2");
+}
+
 TEST(SdkResp, BadRepliesGiveErrorsWithOffsets) {
   resp::Value v;
   EXPECT_EQ(resp::Parse("", &v), "incomplete reply");

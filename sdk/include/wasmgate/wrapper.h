@@ -22,6 +22,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <wasmgate/check.h>
 #include <wasmgate/cluster.h>
 #include <wasmgate/error.h>
 #include <wasmgate/http_client.h>

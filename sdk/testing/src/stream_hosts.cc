@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "host_state.h"
+#include "runtime/pairs.h"
 #include "stream_state.h"
 
 namespace wasmgate::testing {
@@ -47,6 +48,9 @@ std::optional<std::string> derivedProperty(const StreamState& s, std::string_vie
   if (path == "request\0scheme"sv) return header(req, ":scheme");
   if (path == "request\0id"sv) return header(req, "x-request-id");
   if (path == "request\0protocol"sv) return std::string("HTTP/1.1");
+  // Map-valued, as Envoy's request.headers / response.headers (GetPropertyMap reads them).
+  if (path == "request\0headers"sv) return runtime::serializePairs(req.headers);
+  if (path == "response\0headers"sv && s.response.seen) return runtime::serializePairs(s.response.msg.headers);
   if (path == "response\0code"sv) {
     auto status = header(s.response.msg, ":status");
     if (!status && s.local_response) status = std::to_string(s.local_response->status);

@@ -36,6 +36,7 @@ class SdkWrapper : public ::testing::Test {
     host().reset();
     wasmgate::internal::ResetDispatchForTesting();
     log::SetPluginLog(nullptr);
+    log::SetSafeLogEnabled(false);  // both are per VM, and a test process is one VM
     wasmgate::matcher::ClearIsolationBackups();
   }
   void TearDown() override { wasmgate::internal::ResetDispatchForTesting(); }
