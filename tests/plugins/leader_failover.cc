@@ -1,0 +1,56 @@
+// leader_failover: the leader-election example's pattern (DoLeaderElection on every tick, only the
+// leader publishes) plus a way for a test to kill the leader's VM, for the gateway's failover test
+// (tests/gateway/plugin_leader_failover_test.cc). Every response carries x-vm-id (this VM's
+// uuid) and x-vm-leader. A request with `x-crash: leader` makes the VM trap if it is the leader
+// (followers ignore it), so its worker must rebuild it and another VM must take the lease over.
+// Each leader tick logs "leader tick <vmID>". Config: {"interval_ms": 100}
+#include <string>
+
+#include <wasmgate/wrapper.h>
+
+namespace {
+
+struct FailoverConfig {
+  wrapper::PluginContext* plugin = nullptr;  // lives as long as this configuration
+};
+
+wrapper::Error onPluginStart(wrapper::PluginContext& plugin) {
+  plugin.DoLeaderElection();
+  log::Infof("vm %s started, leader: %s", wrapper::VmID(), plugin.IsLeader() ? "yes" : "no");
+  return {};
+}
+
+wrapper::Error parseConfig(wrapper::PluginContext& plugin, const wrapper::Json& json, FailoverConfig& config) {
+  config.plugin = &plugin;
+  int64_t intervalMs = json.get("interval_ms").asInt(100);
+  if (intervalMs <= 0) return wrapper::Errorf("field 'interval_ms': %d is not positive", intervalMs);
+  wrapper::RegisterTickFunc(intervalMs, [&plugin] {
+    if (plugin.DoLeaderElection()) log::Infof("leader tick %s", wrapper::VmID());
+  });
+  return {};
+}
+
+types::Action onRequestHeaders(wrapper::HttpContext&, const FailoverConfig& config) {
+  auto crash = proxywasm::GetHttpRequestHeader("x-crash");
+  if (crash.value == "leader" && config.plugin->IsLeader()) {
+    log::Warnf("leader %s crashing on request", wrapper::VmID());
+    __builtin_trap();
+  }
+  return types::HeaderContinue;
+}
+
+types::Action onResponseHeaders(wrapper::HttpContext&, const FailoverConfig& config) {
+  proxywasm::AddHttpResponseHeader("x-vm-id", wrapper::VmID());
+  proxywasm::AddHttpResponseHeader("x-vm-leader", config.plugin->IsLeader() ? "true" : "false");
+  return types::HeaderContinue;
+}
+
+}  // namespace
+
+WASMGATE_PLUGIN_INIT() {
+  wrapper::SetCtx<FailoverConfig>("leader_failover",
+      wrapper::PrePluginStartOrReload(onPluginStart),
+      wrapper::ParseConfigWithContext(parseConfig),
+      wrapper::ProcessRequestHeaders(onRequestHeaders),
+      wrapper::ProcessResponseHeaders(onResponseHeaders));
+}
