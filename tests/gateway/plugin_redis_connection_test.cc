@@ -118,10 +118,16 @@ TEST(PluginRedisConnection, CallsInFlightAcrossARestartEndAndLaterCallsSucceed) 
     clients.push_back(std::make_unique<RawClient>(f.port));
     ASSERT_TRUE(clients.back()->send("GET /held HTTP/1.1\r\nhost: a\r\n\r\n"));
   }
-  // Wait until the server holds all of them blocked: then they are surely in flight.
+  // Wait until all three calls went out and the server blocks on the first; the others are
+  // pipelined behind it on the same connection, sent and unanswered too.
+  auto dispatched = [&] {
+    std::string logs = f.gw.logs();
+    static const std::regex sent("request_headers: redis_call [^\n]* -> 0 ");
+    return std::distance(std::sregex_iterator(logs.begin(), logs.end(), sent), std::sregex_iterator());
+  };
   ASSERT_TRUE(waitFor([&] {
-    return f.redis.command({kAsAlice, {"INFO", "clients"}}).find("blocked_clients:" + std::to_string(kInFlight)) !=
-           std::string::npos;
+    return dispatched() == kInFlight &&
+           f.redis.command({kAsAlice, {"INFO", "clients"}}).find("blocked_clients:1\r\n") != std::string::npos;
   }, 10000)) << f.redis.command({kAsAlice, {"INFO", "clients"}}) << f.gw.logs();
 
   f.redis.stop();
