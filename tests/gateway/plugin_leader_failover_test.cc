@@ -1,9 +1,9 @@
 // Leader failover through the real `wasmgate run` binary: two workers run the leader_failover
-// test plugin (the SDK's DoLeaderElection on a 100 ms tick). The leader's VM is made to trap; its
-// worker rebuilds it (a new VM, a new vmID) and the dead VM never ticks again. The lease it held
-// is not renewed any more, so once it is older than the SDK's 60 s another VM takes it over and
-// from then on only that VM leads. This test therefore runs for over a minute, by design: the
-// 60 s are Higress's lease expiry, not a delay of ours.
+// test plugin (the SDK's DoLeaderElection on a 100 ms tick). The leader's VM is made to trap, or
+// to ask for a rebuild (wasm_need_rebuild); its worker replaces it (a new VM, a new vmID) and the
+// old VM never ticks again. Nobody renews the lease it held, so once it is older than the SDK's
+// 60 s another VM takes it over, and from then on only that VM leads. Each case therefore runs for
+// over a minute, by design: the 60 s are Higress's lease expiry, not a delay of ours.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -57,7 +57,10 @@ bool waitFor(const std::function<bool()>& done, int timeout_ms, int poll_ms = 50
   return true;
 }
 
-TEST(PluginLeaderFailover, AnotherVmLeadsAfterTheLeadersVmTraps) {
+// The parameter is how the leader's VM goes: "trap" or "rebuild".
+class PluginLeaderFailover : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(PluginLeaderFailover, AnotherVmLeadsAfterTheLeadersVmIsReplaced) {
   ScriptedUpstream app(hello);
   int port = freePort(), admin = freePort();
   GatewayProcess gw;
@@ -74,33 +77,42 @@ TEST(PluginLeaderFailover, AnotherVmLeadsAfterTheLeadersVmTraps) {
   std::string old_leader;
   ASSERT_TRUE(waitFor([&] { return steadyLeader(gw.logs(), 10, &old_leader); }, 20000)) << gw.logs();
 
-  // Fresh connections spread over both workers; only the leader's VM traps.
-  const std::string crashed = "leader " + old_leader + " crashing on request";
+  // Fresh connections spread over both workers; only the leader's VM acts on x-crash.
+  const std::string crashed = "leader " + old_leader + " leaving by " + GetParam();
   ASSERT_TRUE(waitFor([&] {
-    httpGet(port, "/x", "x-crash: leader\r\n");
+    httpGet(port, "/x", "x-crash: " + GetParam() + "\r\n");
     return gw.logs().find(crashed) != std::string::npos;
   }, 20000, 20)) << gw.logs();
   const size_t crash_at = gw.logs().find(crashed);
 
-  // Until the lease expires nobody leads; requests meanwhile get the trapped worker a new VM.
+  // Its worker replaces the VM when its next stream arrives (a VM that only asked for a rebuild
+  // works, and leads, until then). The replacement is a fresh VM with its own vmID.
+  static const std::regex start("vm ([0-9a-f-]{36}) started, leader: (yes|no)");
+  size_t replaced_at = std::string::npos;
+  ASSERT_TRUE(waitFor([&] {
+    httpGet(port, "/x");
+    replaced_at = gw.logs().find(" started, leader: ", crash_at);
+    return replaced_at != std::string::npos;
+  }, 20000, 20)) << gw.logs();
+
+  // Until the lease expires nobody leads; then one VM takes over.
   std::string new_leader;
   ASSERT_TRUE(waitFor([&] {
     HttpResponse r = httpGet(port, "/x");
     EXPECT_EQ(r.status, 200);
-    std::string logs = gw.logs();
-    return steadyLeader(logs.substr(crash_at), 10, &new_leader);
+    return steadyLeader(gw.logs().substr(replaced_at), 10, &new_leader);
   }, 120000, 500)) << gw.logs();
   EXPECT_NE(new_leader, old_leader);
 
-  std::string after = gw.logs().substr(crash_at);
-  EXPECT_EQ(after.find("leader tick " + old_leader), std::string::npos) << "the trapped VM ticked again\n" << after;
-  // The trapped worker built a fresh VM (its own vmID) instead of staying without the plugin.
+  std::string after = gw.logs().substr(replaced_at);
+  EXPECT_EQ(after.find("leader tick " + old_leader), std::string::npos) << "the replaced VM ticked again\n" << after;
+  // Exactly one VM was built since (not the old one again, and the worker did not go without it).
+  std::string since_crash = gw.logs().substr(crash_at);
   std::set<std::string> restarted;
-  static const std::regex start("vm ([0-9a-f-]{36}) started, leader: (yes|no)");
-  for (auto it = std::sregex_iterator(after.begin(), after.end(), start); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(since_crash.begin(), since_crash.end(), start); it != std::sregex_iterator(); ++it) {
     restarted.insert((*it)[1]);
   }
-  EXPECT_EQ(restarted.size(), 1u) << after;
+  EXPECT_EQ(restarted.size(), 1u) << since_crash;
   EXPECT_EQ(restarted.count(old_leader), 0u);
   // The new leader says so in the responses it serves, and no VM but it leads from now on.
   EXPECT_TRUE(waitFor([&] { return httpGet(port, "/x").header("x-vm-id") == new_leader; }, 20000, 20));
@@ -114,6 +126,9 @@ TEST(PluginLeaderFailover, AnotherVmLeadsAfterTheLeadersVmTraps) {
   EXPECT_EQ(tickers, std::set<std::string>{new_leader}) << gw.logs();
   EXPECT_EQ(gw.terminate(), 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(HowTheLeaderGoes, PluginLeaderFailover, ::testing::Values("trap", "rebuild"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace
 }  // namespace wasmgate::test

@@ -1,8 +1,9 @@
 // leader_failover: the leader-election example's pattern (DoLeaderElection on every tick, only the
 // leader publishes) plus a way for a test to kill the leader's VM, for the gateway's failover test
 // (tests/gateway/plugin_leader_failover_test.cc). Every response carries x-vm-id (this VM's
-// uuid) and x-vm-leader. A request with `x-crash: leader` makes the VM trap if it is the leader
-// (followers ignore it), so its worker must rebuild it and another VM must take the lease over.
+// uuid) and x-vm-leader. A request with `x-crash: trap` makes the VM trap if it is the leader,
+// `x-crash: rebuild` makes it ask for a rebuild (wasm_need_rebuild) instead; followers ignore
+// both. Either way its worker must replace it and another VM must take the lease over.
 // Each leader tick logs "leader tick <vmID>". Config: {"interval_ms": 100}
 #include <string>
 
@@ -32,9 +33,14 @@ wrapper::Error parseConfig(wrapper::PluginContext& plugin, const wrapper::Json& 
 
 types::Action onRequestHeaders(wrapper::HttpContext&, const FailoverConfig& config) {
   auto crash = proxywasm::GetHttpRequestHeader("x-crash");
-  if (crash.value == "leader" && config.plugin->IsLeader()) {
-    log::Warnf("leader %s crashing on request", wrapper::VmID());
+  if (!config.plugin->IsLeader()) return types::HeaderContinue;
+  if (crash.value == "trap") {
+    log::Warnf("leader %s leaving by trap", wrapper::VmID());
     __builtin_trap();
+  }
+  if (crash.value == "rebuild") {
+    log::Warnf("leader %s leaving by rebuild", wrapper::VmID());
+    proxywasm::SetProperty({"wasm_need_rebuild"}, "true");
   }
   return types::HeaderContinue;
 }
