@@ -20,7 +20,7 @@ namespace wasmgate::gateway::wasm {
 
 class BuiltinHttpCall final : public Deletable {
  public:
-  // `failed`: the service never answered (connection failure, reset, no endpoint, timeout).
+  // `failed`: the call's timeout passed before httpbin answered.
   using Done = std::function<void(runtime::HttpCallResponse&& response, bool failed)>;
 
   BuiltinHttpCall(Dispatcher& dispatcher, RequestHead head, std::string body, uint32_t timeout_ms, Done done);

@@ -1,15 +1,19 @@
 // leader_failover: the leader-election example's pattern (DoLeaderElection on every tick, only the
-// leader publishes) plus a way for a test to kill the leader's VM, for the gateway's failover test
+// leader publishes) plus ways for a test to make the leader go, for the gateway's failover tests
 // (tests/gateway/plugin_leader_failover_test.cc). Every response carries x-vm-id (this VM's
 // uuid) and x-vm-leader. A request with `x-crash: trap` makes the VM trap if it is the leader,
-// `x-crash: rebuild` makes it ask for a rebuild (wasm_need_rebuild) instead; followers ignore
-// both. Either way its worker must replace it and another VM must take the lease over.
+// `x-crash: rebuild` makes it ask for a rebuild (wasm_need_rebuild) instead, and `x-crash: silence`
+// makes it stop running elections (as a stuck worker would) until a request with
+// `x-crash: resume` reaches it; followers ignore the first three. Another VM must then take the
+// lease over, and a resumed VM must find that it lost it.
 // Each leader tick logs "leader tick <vmID>". Config: {"interval_ms": 100}
 #include <string>
 
 #include <wasmgate/wrapper.h>
 
 namespace {
+
+bool silenced = false;  // this VM skips its elections (one VM per module instance)
 
 struct FailoverConfig {
   wrapper::PluginContext* plugin = nullptr;  // lives as long as this configuration
@@ -26,6 +30,7 @@ wrapper::Error parseConfig(wrapper::PluginContext& plugin, const wrapper::Json& 
   int64_t intervalMs = json.get("interval_ms").asInt(100);
   if (intervalMs <= 0) return wrapper::Errorf("field 'interval_ms': %d is not positive", intervalMs);
   wrapper::RegisterTickFunc(intervalMs, [&plugin] {
+    if (silenced) return;
     if (plugin.DoLeaderElection()) log::Infof("leader tick %s", wrapper::VmID());
   });
   return {};
@@ -33,6 +38,10 @@ wrapper::Error parseConfig(wrapper::PluginContext& plugin, const wrapper::Json& 
 
 types::Action onRequestHeaders(wrapper::HttpContext&, const FailoverConfig& config) {
   auto crash = proxywasm::GetHttpRequestHeader("x-crash");
+  if (crash.value == "resume" && silenced) {
+    silenced = false;
+    log::Infof("vm %s resumes its elections", wrapper::VmID());
+  }
   if (!config.plugin->IsLeader()) return types::HeaderContinue;
   if (crash.value == "trap") {
     log::Warnf("leader %s leaving by trap", wrapper::VmID());
@@ -41,6 +50,10 @@ types::Action onRequestHeaders(wrapper::HttpContext&, const FailoverConfig& conf
   if (crash.value == "rebuild") {
     log::Warnf("leader %s leaving by rebuild", wrapper::VmID());
     proxywasm::SetProperty({"wasm_need_rebuild"}, "true");
+  }
+  if (crash.value == "silence") {
+    log::Warnf("leader %s leaving by silence", wrapper::VmID());
+    silenced = true;
   }
   return types::HeaderContinue;
 }
