@@ -36,13 +36,13 @@ void BuiltinHttpCall::onHeaders(ResponseHead&& head, bool end_stream) {
   if (finished_) return;
   response_.headers.emplace_back(":status", std::to_string(head.status));
   for (const auto& [key, value] : head.headers.entries()) response_.headers.emplace_back(toLower(key), value);
-  if (end_stream) finish(std::move(response_));
+  if (end_stream) finish(std::move(response_), false);
 }
 
 void BuiltinHttpCall::onData(std::string_view data, bool end_stream) {
   if (finished_) return;
   if (head_.method != "HEAD") response_.body.append(data);  // a HEAD answer has no body on the wire
-  if (end_stream) finish(std::move(response_));
+  if (end_stream) finish(std::move(response_), false);
 }
 
 // The router answers httpbin's errors (405, 404, 413) as local replies; a call gets the same
@@ -53,17 +53,17 @@ void BuiltinHttpCall::onLocalReply(int status, std::string_view body) {
   reply.headers = {{":status", std::to_string(status)}, {"content-length", std::to_string(body.size())}};
   if (!body.empty()) reply.headers.emplace_back("content-type", "text/plain");
   reply.body = body;
-  finish(std::move(reply));
+  finish(std::move(reply), false);
 }
 
-void BuiltinHttpCall::onTimeout() { finish(OutboundHttpCall::timeoutResponse()); }
+void BuiltinHttpCall::onTimeout() { finish(OutboundHttpCall::timeoutResponse(), true); }
 
-void BuiltinHttpCall::finish(runtime::HttpCallResponse&& response) {
+void BuiltinHttpCall::finish(runtime::HttpCallResponse&& response, bool failed) {
   if (finished_) return;
   finished_ = true;
   if (timer_) timer_->stop();
   Done done = std::move(done_);
-  done(std::move(response));
+  done(std::move(response), failed);
 }
 
 }  // namespace wasmgate::gateway::wasm

@@ -20,7 +20,8 @@ namespace wasmgate::gateway::wasm {
 
 class BuiltinHttpCall final : public Deletable {
  public:
-  using Done = std::function<void(runtime::HttpCallResponse&& response)>;
+  // `failed`: the call's timeout passed before httpbin answered.
+  using Done = std::function<void(runtime::HttpCallResponse&& response, bool failed)>;
 
   BuiltinHttpCall(Dispatcher& dispatcher, RequestHead head, std::string body, uint32_t timeout_ms, Done done);
   ~BuiltinHttpCall() override;
@@ -37,7 +38,7 @@ class BuiltinHttpCall final : public Deletable {
   void onLocalReply(int status, std::string_view body);
   void onTimeout();
   // Last thing any path does: the owner may schedule `this` for deletion in `done`.
-  void finish(runtime::HttpCallResponse&& response);
+  void finish(runtime::HttpCallResponse&& response, bool failed);
 
   Dispatcher& dispatcher_;
   RequestHead head_;

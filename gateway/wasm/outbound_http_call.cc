@@ -52,7 +52,7 @@ void OutboundHttpCall::start() {
 void OutboundHttpCall::connect() {
   endpoint_ = cluster_.pick(nullptr);
   if (endpoint_ == nullptr) {
-    finish({});  // no healthy endpoint: a failed call
+    finish({}, true);  // no healthy endpoint: a failed call
     return;
   }
   ++endpoint_->active_requests;
@@ -93,13 +93,13 @@ void OutboundHttpCall::onUpstreamComplete() {
   const bool server_error = !response_.headers.empty() && response_.headers.front().second[0] == '5';
   endpointDone(!server_error);
   if (connection) connection->release(keep_alive_);
-  finish(std::move(response_));
+  finish(std::move(response_), false);
 }
 
 void OutboundHttpCall::onUpstreamFailure(UpstreamFailure /*failure*/, const std::string& /*detail*/) {
   connection_ = nullptr;  // the connection is gone; no more callbacks
   endpointDone(false);
-  finish({});  // zero headers: the plugin sees a reset
+  finish({}, true);  // zero headers: the plugin sees a reset
 }
 
 void OutboundHttpCall::onTimeout() {
@@ -108,7 +108,7 @@ void OutboundHttpCall::onTimeout() {
     connection_ = nullptr;
   }
   endpointDone(false);
-  finish(timeoutResponse());
+  finish(timeoutResponse(), true);
 }
 
 runtime::HttpCallResponse OutboundHttpCall::timeoutResponse() {
@@ -120,12 +120,12 @@ runtime::HttpCallResponse OutboundHttpCall::timeoutResponse() {
   return timeout;
 }
 
-void OutboundHttpCall::finish(runtime::HttpCallResponse&& response) {
+void OutboundHttpCall::finish(runtime::HttpCallResponse&& response, bool failed) {
   if (finished_) return;
   finished_ = true;
   if (timer_) timer_->stop();
   Done done = std::move(done_);
-  done(std::move(response));
+  done(std::move(response), failed);
 }
 
 }  // namespace wasmgate::gateway::wasm

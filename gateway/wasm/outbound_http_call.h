@@ -22,7 +22,8 @@ namespace wasmgate::gateway::wasm {
 
 class OutboundHttpCall final : public UpstreamConnection::Client, public Deletable {
  public:
-  using Done = std::function<void(runtime::HttpCallResponse&& response)>;
+  // `failed`: the service never answered (connection failure, reset, no endpoint, timeout).
+  using Done = std::function<void(runtime::HttpCallResponse&& response, bool failed)>;
 
   // The request head from the plugin's pairs; an Error names the missing pseudo-header.
   static Result<RequestHead> requestHead(const runtime::HttpCallRequest& request);
@@ -50,7 +51,7 @@ class OutboundHttpCall final : public UpstreamConnection::Client, public Deletab
   void onTimeout();
   void endpointDone(bool success);
   // Last thing any path does: `this` may be destroyed by the callback.
-  void finish(runtime::HttpCallResponse&& response);
+  void finish(runtime::HttpCallResponse&& response, bool failed);
 
   Dispatcher& dispatcher_;
   Cluster& cluster_;

@@ -39,7 +39,11 @@ std::string pluginStatsPrometheus() {
                                      {"vm_rebuilds", &PluginCounters::rebuilds},
                                      {"fail_closed_requests", &PluginCounters::fail_closed_requests},
                                      {"fail_open_skips", &PluginCounters::fail_open_skips},
-                                     {"local_replies", &PluginCounters::local_replies}};
+                                     {"local_replies", &PluginCounters::local_replies},
+                                     {"http_calls", &PluginCounters::http_calls},
+                                     {"http_call_failures", &PluginCounters::http_call_failures},
+                                     {"redis_calls", &PluginCounters::redis_calls},
+                                     {"redis_call_failures", &PluginCounters::redis_call_failures}};
   std::string out;
   if (r.counters.empty()) return out;
   for (const Family& f : kFamilies) {

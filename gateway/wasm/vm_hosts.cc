@@ -19,7 +19,8 @@ void failHeldStreamsIfFailed(runtime::WasmVm* vm) {
 using abi::Status;
 
 VmHosts::VmHosts(const GatewayConfig& config, const WorkerServices* worker, std::string plugin, std::string vm_id)
-    : config_(config), worker_(worker), plugin_(std::move(plugin)), vm_id_(std::move(vm_id)) {
+    : config_(config), worker_(worker), plugin_(std::move(plugin)), vm_id_(std::move(vm_id)),
+      counters_(pluginCounters(plugin_)) {
   if (!worker_) return;
   uv_loop_t* loop = worker_->dispatcher->loop();
   redis_ = std::make_unique<redis::RedisClientSet>(
@@ -77,9 +78,10 @@ Status VmHosts::dispatch(uint32_t root_context_id, uint32_t token, const runtime
     warn("http call: service '" + service->name + "' has no cluster on this worker");
     return Status::BadArgument;
   }
-  auto done = [this, root_context_id, token](runtime::HttpCallResponse&& response) {
-    onHttpCallDone(root_context_id, token, std::move(response));
+  auto done = [this, root_context_id, token](runtime::HttpCallResponse&& response, bool failed) {
+    onHttpCallDone(root_context_id, token, std::move(response), failed);
   };
+  counters_.http_calls++;  // before start(): a call without an endpoint fails inside it
   if (cluster->builtin()) {
     if (service->builtin != "httpbin") {
       warn("http call: built-in service '" + service->name + "' cannot take plugin calls");
@@ -100,7 +102,9 @@ Status VmHosts::dispatch(uint32_t root_context_id, uint32_t token, const runtime
   return Status::Ok;
 }
 
-void VmHosts::onHttpCallDone(uint32_t root_context_id, uint32_t token, runtime::HttpCallResponse&& response) {
+void VmHosts::onHttpCallDone(uint32_t root_context_id, uint32_t token, runtime::HttpCallResponse&& response,
+                             bool failed) {
+  if (failed) counters_.http_call_failures++;
   auto node = http_calls_.extract(token);
   // The call object is still on the stack: destroy it after this loop iteration, not here.
   if (!node.empty()) worker_->dispatcher->deferDelete(std::move(node.mapped()));

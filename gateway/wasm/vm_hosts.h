@@ -26,6 +26,7 @@
 #include "gateway/shared/shared_queues.h"
 #include "gateway/upstream/cluster.h"
 #include "gateway/wasm/outbound_http_call.h"
+#include "gateway/wasm/plugin_stats.h"
 #include "runtime/host.h"
 #include "runtime/vm.h"
 
@@ -104,13 +105,14 @@ class VmHosts final : public runtime::HttpCallHost,
   void onRedisClusterResolved(const std::string& name);
   redis::RedisReplyCallback redisReply(uint32_t root_context_id, uint32_t token);
   void onTick(uint32_t root_context_id);
-  void onHttpCallDone(uint32_t root_context_id, uint32_t token, runtime::HttpCallResponse&& response);
+  void onHttpCallDone(uint32_t root_context_id, uint32_t token, runtime::HttpCallResponse&& response, bool failed);
   void warn(const std::string& message) const;
 
   const GatewayConfig& config_;
   const WorkerServices* worker_;
   std::string plugin_;
   std::string vm_id_;
+  PluginCounters& counters_;  // the plugin's outbound call counts on /stats
   runtime::WasmVm* vm_ = nullptr;
   std::map<uint32_t, std::unique_ptr<Deletable>> http_calls_;  // by token: network or built-in calls
   std::unique_ptr<redis::RedisClientSet> redis_;

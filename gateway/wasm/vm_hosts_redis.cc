@@ -64,12 +64,14 @@ void VmHosts::onRedisClusterResolved(const std::string& name) {
   if (s != Status::Ok) warn("redis init '" + i.cluster + "': " + why);
   for (const RedisWaiting::Call& c : waiting.calls) {
     if (redis_->call(name, c.query, redisReply(c.root_context_id, c.token)) == Status::Ok) continue;
+    counters_.redis_call_failures++;
     if (vm_) (void)vm_->onRedisCallResponse(c.root_context_id, c.token, abi::RedisStatus::NetworkError, "");
   }
 }
 
 redis::RedisReplyCallback VmHosts::redisReply(uint32_t root_context_id, uint32_t token) {
   return [this, root_context_id, token](redis::RedisCallStatus status, std::string_view reply) {
+    if (status != redis::RedisCallStatus::Ok) counters_.redis_call_failures++;
     if (!vm_) return;
     auto s = status == redis::RedisCallStatus::Ok ? abi::RedisStatus::Ok : abi::RedisStatus::NetworkError;
     (void)vm_->onRedisCallResponse(root_context_id, token, s, reply);
@@ -82,9 +84,12 @@ Status VmHosts::call(uint32_t root_context_id, uint32_t token, std::string_view 
   auto waiting = redis_waiting_.find(cluster.substr(0, cluster.find('?')));
   if (waiting != redis_waiting_.end()) {
     waiting->second.calls.push_back({root_context_id, token, std::string(query)});
+    counters_.redis_calls++;
     return Status::Ok;
   }
-  return redis_->call(cluster, query, redisReply(root_context_id, token));
+  Status s = redis_->call(cluster, query, redisReply(root_context_id, token));
+  if (s == Status::Ok) counters_.redis_calls++;
+  return s;
 }
 
 }  // namespace wasmgate::gateway::wasm
