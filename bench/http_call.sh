@@ -3,7 +3,7 @@
 # answers 200) versus no plugin, side by side in one run.
 #   bench/http_call.sh [BUILD_DIR]   env: DURATION CONNECTIONS THREADS WORKERS (see lib/)
 here=$(cd "$(dirname "$0")" && pwd)
-build=${1:-$here/../build}
+build=$(realpath -m "${1:-$here/../build}")  # absolute: configs in temp folders name its plugins
 source "$here/lib/side_by_side.sh"
 
 auth_port=$(free_port)

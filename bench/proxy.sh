@@ -15,7 +15,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-build=${1:-$here/../build}
+build=$(realpath -m "${1:-$here/../build}")  # absolute: configs in temp folders name its plugins
 wasmgate=$build/wasmgate
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}

@@ -11,7 +11,7 @@
 #   bench/redis_ratelimit.sh [BUILD_DIR]   env: DURATION CONNECTIONS THREADS WORKERS (see lib/)
 #                                          ROWS="no-plugin redis-rate-limit ..." to run fewer rows
 here=$(cd "$(dirname "$0")" && pwd)
-build=${1:-$here/../build}
+build=$(realpath -m "${1:-$here/../build}")  # absolute: configs in temp folders name its plugins
 source "$here/lib/side_by_side.sh"
 ROWS=${ROWS:-"no-plugin redis-rate-limit cluster-rate-limit cluster-rl-unbuffered"}
 
