@@ -15,7 +15,7 @@ constexpr size_t kMaxPendingInput = 1024 * 1024;  // pipelined bytes held before
 DownstreamConnection::DownstreamConnection(ConnectionHost& host)
     : host_(host),
       writer_(reinterpret_cast<uv_stream_t*>(&tcp_), [this](int) { closeNow(); }, [this] { onDrained(); }),
-      timer_(host.dispatcher().loop(), [this] { onTimer(); }) {
+      timer_(host.dispatcher().deadlines(), [this] { onTimer(); }) {
   uv_tcp_init(host_.dispatcher().loop(), &tcp_);
   tcp_.data = this;
   writer_.setWatermarks(Watermarks{}, [this] { if (stream_) stream_->onDownstreamWatermark(true); },

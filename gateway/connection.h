@@ -15,6 +15,7 @@
 #include <uv.h>
 
 #include "gateway/http/parser.h"
+#include "gateway/net/deadline.h"
 #include "gateway/net/loop.h"
 #include "gateway/stream.h"
 
@@ -79,7 +80,7 @@ class DownstreamConnection final : public StreamOwner, public Http1Parser::Callb
   uv_tcp_t tcp_;
   TcpWriter writer_;
   std::unique_ptr<Http1Parser> parser_;
-  Timer timer_;
+  Deadline timer_;  // idle, request-headers or linger timeout (timer_mode_)
   TimerMode timer_mode_ = TimerMode::None;
   std::unique_ptr<Stream> stream_;
   std::shared_ptr<WorkerGeneration> generation_;  // of the connection's current request

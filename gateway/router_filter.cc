@@ -15,7 +15,7 @@ constexpr size_t kMaxBodyBeforeConnect = 1024 * 1024;
 }
 
 RouterFilter::RouterFilter(Dispatcher& dispatcher, WorkerGeneration& generation)
-    : dispatcher_(dispatcher), generation_(generation) {}
+    : dispatcher_(dispatcher), generation_(generation), timeout_(dispatcher.deadlines(), [this] { onTimeout(); }) {}
 
 RouterFilter::~RouterFilter() {
   if (connection_) connection_->close();
@@ -32,15 +32,12 @@ void RouterFilter::buildUpstreamHead(const RequestHead& request) {
   upstream_head_.target = RouteTable::rewritePath(*route_, request.target);
   HeaderMap& h = upstream_head_.headers;
   if (!route_->host_rewrite.empty()) h.set("host", route_->host_rewrite);
-  h.remove("connection");
-  h.remove("keep-alive");
-  h.remove("proxy-connection");
-  h.remove("transfer-encoding");
-  h.remove("te");
+  // Hop-by-hop headers stay on this hop (one pass over the map).
   if (request.upgrade) {
+    h.removeAny({"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te"});
     h.set("connection", "upgrade");
   } else {
-    h.remove("upgrade");
+    h.removeAny({"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "upgrade"});
   }
   if (request.chunked) h.set("transfer-encoding", "chunked");
   // A filter dropped the content-length of a request with a body (a plugin replacing the body,
@@ -68,10 +65,7 @@ HeadersStatus RouterFilter::decodeHeaders(RequestHead& head, bool end_stream) {
   }
   request_complete_ = end_stream;
   buildUpstreamHead(head);
-  if (route_->timeout_ms > 0) {
-    timeout_ = std::make_unique<Timer>(dispatcher_.loop(), [this] { onTimeout(); });
-    if (end_stream) timeout_->start(route_->timeout_ms);
-  }
+  if (route_->timeout_ms > 0 && end_stream) timeout_.start(route_->timeout_ms);
   if (cluster_->builtin()) {
     info.upstream_host = "builtin:httpbin";
     builtin_ = std::make_unique<HttpbinExchange>(dispatcher_, *callbacks_, upstream_head_);
@@ -90,7 +84,7 @@ DataStatus RouterFilter::decodeData(std::string& data, bool end_stream) {
   if (done_) return DataStatus::StopIterationNoBuffer;
   if (end_stream) {
     request_complete_ = true;
-    if (timeout_ && !timeout_->active()) timeout_->start(route_->timeout_ms);
+    if (route_ && route_->timeout_ms > 0 && !timeout_.active()) timeout_.start(route_->timeout_ms);
   }
   if (builtin_) {
     builtin_->onRequestData(data, end_stream);
@@ -203,7 +197,7 @@ void RouterFilter::onUpstreamHead(ResponseHead&& head) {
   if (head.status == 101 && upstream_head_.upgrade) {
     tunnel_ = true;
     connection_->switchToTunnel();
-    if (timeout_) timeout_->stop();  // a tunnel lives as long as its peers want
+    timeout_.stop();  // a tunnel lives as long as its peers want
     callbacks_->encodeHeaders(std::move(head), false);
     return;
   }
@@ -232,7 +226,7 @@ void RouterFilter::finishAttempt(bool success) {
 void RouterFilter::onUpstreamComplete() {
   if (done_) return;
   done_ = true;
-  if (timeout_) timeout_->stop();
+  timeout_.stop();
   int status = pending_head_ ? pending_head_->status : 200;
   bool keep_alive = !tunnel_ && request_complete_ && (!pending_head_ || pending_head_->keep_alive);
   finishAttempt(status < 500);
@@ -313,13 +307,13 @@ void RouterFilter::onTimeout() {
 
 void RouterFilter::localReply(int status, std::string_view body, std::string details) {
   done_ = true;
-  if (timeout_) timeout_->stop();
+  timeout_.stop();
   callbacks_->sendLocalReply(status, body, details);
 }
 
 void RouterFilter::onStreamComplete() {
   done_ = true;
-  if (timeout_) timeout_->stop();
+  timeout_.stop();
   // builtin_ may be on the call stack (its response ended the stream): it dies with the filter.
   if (connection_) {
     connection_->close();  // the stream ended before the upstream exchange did

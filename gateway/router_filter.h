@@ -14,6 +14,7 @@
 
 #include "gateway/filter.h"
 #include "gateway/generation.h"
+#include "gateway/net/deadline.h"
 #include "gateway/net/flow_control.h"
 #include "gateway/net/loop.h"
 #include "gateway/upstream/upstream_connection.h"
@@ -79,7 +80,7 @@ class RouterFilter final : public StreamFilter, public UpstreamConnection::Clien
   bool tunnel_ = false;
   bool done_ = false;
   uint32_t attempts_ = 0;
-  std::unique_ptr<Timer> timeout_;
+  Deadline timeout_;  // the route timeout, from the end of the request to the end of the response
   std::unique_ptr<HttpbinExchange> builtin_;
   DownstreamSide* downstream_ = nullptr;
   HeaderMap request_trailers_;

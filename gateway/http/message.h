@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +25,8 @@ class HeaderMap {
   void set(std::string_view name, std::string_view value);
   // Removes every header called `name`; returns how many were removed.
   size_t remove(std::string_view name);
+  // Removes every header called any of `names`, in one pass; returns how many were removed.
+  size_t removeAny(std::initializer_list<std::string_view> names);
   // First value of `name` (lower-case), or nullptr.
   const std::string* get(std::string_view name) const;
   bool has(std::string_view name) const { return get(name) != nullptr; }

@@ -4,6 +4,8 @@
 
 #include <atomic>
 
+#include "gateway/net/deadline.h"
+
 namespace wasmgate::gateway {
 
 namespace {
@@ -20,7 +22,8 @@ size_t bufferedOutputBytes() {
 }
 
 Dispatcher::Dispatcher(uv_loop_t* loop)
-    : loop_(loop), check_(new uv_check_t), idle_(new uv_idle_t), read_buffer_(new char[kReadBufferSize]) {
+    : loop_(loop), check_(new uv_check_t), idle_(new uv_idle_t), read_buffer_(new char[kReadBufferSize]),
+      deadlines_(std::make_unique<DeadlineLists>(loop)) {
   uv_check_init(loop_, check_);
   check_->data = this;
   uv_idle_init(loop_, idle_);
@@ -46,16 +49,17 @@ void Dispatcher::scheduleFlush(Flushable* output) {
 
 void Dispatcher::onCheck(uv_check_t* handle) {
   auto* self = static_cast<Dispatcher*>(handle->data);
+  // The batches are members, swapped rather than rebuilt, so their capacity survives the loop
+  // turn: no vector allocation per turn for either queue.
   while (!self->to_flush_.empty()) {
-    std::vector<Flushable*> batch;
-    batch.swap(self->to_flush_);
-    for (Flushable* f : batch) f->flushNow();
+    self->flushing_.swap(self->to_flush_);
+    for (Flushable* f : self->flushing_) f->flushNow();
+    self->flushing_.clear();
   }
   // Deleting may defer more deletions; loop until none are left.
   while (!self->to_delete_.empty()) {
-    std::vector<std::unique_ptr<Deletable>> batch;
-    batch.swap(self->to_delete_);
-    batch.clear();
+    self->deleting_.swap(self->to_delete_);
+    self->deleting_.clear();
   }
   uv_check_stop(handle);
   uv_idle_stop(self->idle_);
@@ -66,6 +70,8 @@ uv_buf_t Dispatcher::readBuffer() { return uv_buf_init(read_buffer_.get(), kRead
 void Dispatcher::close() {
   to_flush_.clear();
   to_delete_.clear();
+  deleting_.clear();
+  deadlines_->close();
   if (check_) {
     uv_close(reinterpret_cast<uv_handle_t*>(check_), [](uv_handle_t* h) { delete reinterpret_cast<uv_check_t*>(h); });
     uv_close(reinterpret_cast<uv_handle_t*>(idle_), [](uv_handle_t* h) { delete reinterpret_cast<uv_idle_t*>(h); });

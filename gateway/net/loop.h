@@ -31,6 +31,8 @@ class Flushable {
   virtual void flushNow() = 0;
 };
 
+class DeadlineLists;
+
 class Dispatcher {
  public:
   explicit Dispatcher(uv_loop_t* loop);
@@ -48,6 +50,8 @@ class Dispatcher {
   // A read buffer shared by every connection of this loop: reads are handled synchronously.
   uv_buf_t readBuffer();
   uint64_t nowMs() const { return uv_now(loop_); }
+  // This loop's per-request timeouts (gateway/net/deadline.h).
+  DeadlineLists& deadlines() { return *deadlines_; }
   // Closes the internal handles; call before the loop's final run.
   void close();
 
@@ -61,7 +65,10 @@ class Dispatcher {
   uv_idle_t* idle_;  // active while work is queued: keeps the poll phase from blocking
   std::vector<std::unique_ptr<Deletable>> to_delete_;
   std::vector<Flushable*> to_flush_;
+  std::vector<std::unique_ptr<Deletable>> deleting_;  // the batch being deleted (onCheck)
+  std::vector<Flushable*> flushing_;                  // the batch being flushed (onCheck)
   std::unique_ptr<char[]> read_buffer_;
+  std::unique_ptr<DeadlineLists> deadlines_;
 };
 
 // A uv timer owned by an object: destroying the Timer stops it and frees the handle later.

@@ -17,7 +17,7 @@ UpstreamConnection::UpstreamConnection(Dispatcher& dispatcher, ConnPool& pool, E
                                         std::string("write: ") + uv_strerror(status)); },
               nullptr),
       parser_(Http1Parser::Kind::Response, *this),
-      timer_(dispatcher.loop(), [this] {
+      timer_(dispatcher.deadlines(), [this] {
         if (!connected_) {
           fail(UpstreamFailure::ConnectFailure, "connect timeout");
         } else if (idle_) {

@@ -15,6 +15,7 @@
 #include <uv.h>
 
 #include "gateway/http/parser.h"
+#include "gateway/net/deadline.h"
 #include "gateway/net/loop.h"
 
 namespace wasmgate::gateway {
@@ -90,7 +91,7 @@ class UpstreamConnection : public Http1Parser::Callbacks {
   uv_connect_t connect_req_;
   TcpWriter writer_;
   Http1Parser parser_;
-  Timer timer_;  // connect timeout, then idle timeout while pooled
+  Deadline timer_;  // connect timeout, then idle timeout while pooled
   Client* client_ = nullptr;
   uint32_t requests_ = 0;
   bool connected_ = false;
