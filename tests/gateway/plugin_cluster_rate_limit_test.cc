@@ -15,14 +15,6 @@
 namespace wasmgate::test {
 namespace {
 
-void hello(int fd) {
-  while (true) {
-    std::string req = ScriptedUpstream::readRequest(fd, 3000);
-    if (req.empty()) return;
-    ScriptedUpstream::writeAll(fd, "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello");
-  }
-}
-
 std::string config(int app_port, int redis_port, int quota) {
   return "routes:\n  - name: default/app\n    hosts: ['*']\n    match: {prefix: /}\n    service: outbound|80||app.static\n"
          "services:\n  - name: outbound|80||app.static\n    endpoints: [127.0.0.1:" + std::to_string(app_port) + "]\n"
@@ -61,7 +53,7 @@ void sendConcurrently(const std::vector<int>& ports, const std::string& key, int
 TEST(PluginClusterRateLimit, TwoGatewaysShareEachKeysQuotaExactly) {
   testing::RedisServer redis({"--requirepass", "s3cret"});
   ASSERT_TRUE(redis.start()) << redis.error();
-  ScriptedUpstream app(hello);
+  ScriptedUpstream app(ScriptedUpstream::answerHello);
   constexpr int kQuota = 30, kRequests = 80;
   GatewayProcess first, second;
   int port1 = freePort(), port2 = freePort();
@@ -105,7 +97,7 @@ TEST(PluginClusterRateLimit, TwoGatewaysShareEachKeysQuotaExactly) {
 TEST(PluginClusterRateLimit, WindowExpiryRestoresTheQuota) {
   testing::RedisServer redis({"--requirepass", "s3cret"});
   ASSERT_TRUE(redis.start()) << redis.error();
-  ScriptedUpstream app(hello);
+  ScriptedUpstream app(ScriptedUpstream::answerHello);
   GatewayProcess gw;
   int port = freePort();
   ASSERT_TRUE(gw.start(gatewayConfig(port, freePort(), config(app.port(), redis.port(), 2)), 2)) << gw.logs();

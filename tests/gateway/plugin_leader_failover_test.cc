@@ -21,14 +21,6 @@
 namespace wasmgate::test {
 namespace {
 
-void hello(int fd) {
-  while (true) {
-    std::string req = ScriptedUpstream::readRequest(fd, 3000);
-    if (req.empty()) return;
-    ScriptedUpstream::writeAll(fd, "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello");
-  }
-}
-
 // The vmIDs of "leader tick <vmID>" lines, in log order.
 std::vector<std::string> leaderTicks(const std::string& logs) {
   static const std::regex tick("leader tick ([0-9a-f-]{36})");
@@ -60,7 +52,7 @@ bool waitFor(const std::function<bool()>& done, int timeout_ms, int poll_ms = 50
 
 // Two workers with the plugin, and the steps every case shares.
 struct LeaderGateway {
-  ScriptedUpstream app{hello};
+  ScriptedUpstream app{ScriptedUpstream::answerHello};
   int port = freePort();
   int admin = freePort();
   GatewayProcess gw;

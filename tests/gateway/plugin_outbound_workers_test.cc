@@ -16,14 +16,6 @@
 namespace wasmgate::test {
 namespace {
 
-void hello(int fd) {
-  while (true) {
-    std::string req = ScriptedUpstream::readRequest(fd, 3000);
-    if (req.empty()) return;
-    ScriptedUpstream::writeAll(fd, "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello");
-  }
-}
-
 std::string routes(const std::string& endpoints, const std::string& service_extra = "") {
   return "routes:\n  - name: default/app\n    hosts: ['*']\n    match: {prefix: /}\n    service: outbound|80||app.static\n"
          "services:\n  - name: outbound|80||app.static\n    endpoints: [" + endpoints + "]\n" + service_extra;
@@ -45,7 +37,7 @@ bool waitFor(const std::function<bool()>& done, int timeout_ms) {
 // not the job now dequeued, that job was enqueued by a request R did not serve: one on the other
 // worker.
 TEST(PluginOutboundWorkers, QueueReadyReachesTheRegisteringWorkerFromTheOther) {
-  ScriptedUpstream app(hello);
+  ScriptedUpstream app(ScriptedUpstream::answerHello);
   int port = freePort(), admin = freePort();
   GatewayProcess gw;
   ASSERT_TRUE(gw.start(gatewayConfig(port, admin,
@@ -92,7 +84,7 @@ TEST(PluginOutboundWorkers, QueueReadyReachesTheRegisteringWorkerFromTheOther) {
 }
 
 TEST(PluginOutboundWorkers, AnEjectedHostIsListedAsUnhealthy) {
-  ScriptedUpstream app(hello);
+  ScriptedUpstream app(ScriptedUpstream::answerHello);
   int port = freePort(), admin = freePort(), closed = freePort();
   const std::string live = "127.0.0.1:" + std::to_string(app.port());
   const std::string dead = "127.0.0.1:" + std::to_string(closed);

@@ -277,6 +277,10 @@ void ScriptedUpstream::writeAll(int fd, const std::string& data) {
   }
 }
 
+void ScriptedUpstream::answerHello(int fd) {
+  while (!readRequest(fd, 3000).empty()) writeAll(fd, "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello");
+}
+
 NginxUpstream::~NginxUpstream() {
   if (pid_ > 0) {
     ::kill(pid_, SIGTERM);

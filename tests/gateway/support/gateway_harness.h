@@ -89,6 +89,9 @@ class ScriptedUpstream {
   // Helpers for handlers: read one request head (+ content-length body), write all.
   static std::string readRequest(int fd, int timeout_ms = 5000);
   static void writeAll(int fd, const std::string& data);
+  // A handler: answers every request of the connection with 200 "hello" until the peer closes
+  // (or stays silent for 3 s).
+  static void answerHello(int fd);
 
  private:
   int listen_fd_ = -1;
