@@ -63,9 +63,7 @@ void HeaderMap::set(std::string_view name, std::string_view value) {
       it = entries_.erase(it);
     }
   }
-  if (replaced) return;
-  if (entries_.capacity() == 0) entries_.reserve(kTypicalHeaderCount);
-  entries_.emplace_back(toLower(name), std::string(value));
+  if (!replaced) add(name, value);
 }
 
 size_t HeaderMap::remove(std::string_view name) {

@@ -68,7 +68,7 @@ namespace {
 // Moves the endpoint for `address` out of `from` (nullptr when none); `from` keeps no empty slot.
 std::unique_ptr<Endpoint> takeEndpoint(std::vector<std::unique_ptr<Endpoint>>& from, const std::string& address) {
   for (auto it = from.begin(); it != from.end(); ++it) {
-    if (*it && (*it)->address == address) {
+    if ((*it)->address == address) {
       std::unique_ptr<Endpoint> taken = std::move(*it);
       from.erase(it);
       return taken;
@@ -103,13 +103,9 @@ void Cluster::onResolved(int status, addrinfo* result) {
         addEndpoint(ai->ai_addr);
       }
     }
-    bool changed = !resolved_once_ || endpoints_.size() != previous_count;
-    for (auto& ep : previous) {
-      if (ep) {
-        retired_.push_back(std::move(ep));
-        changed = true;
-      }
-    }
+    // What is left of `previous` is no longer listed: retired, since connections may still use it.
+    const bool changed = !resolved_once_ || endpoints_.size() != previous_count || !previous.empty();
+    for (auto& ep : previous) retired_.push_back(std::move(ep));
     // Only changes are logged: a refresh runs every dns_refresh on every worker.
     if (changed && logEnabled(LogLevel::Debug)) {
       std::string list;

@@ -81,12 +81,12 @@ Status VmHosts::dispatch(uint32_t root_context_id, uint32_t token, const runtime
   auto done = [this, root_context_id, token](runtime::HttpCallResponse&& response, bool failed) {
     onHttpCallDone(root_context_id, token, std::move(response), failed);
   };
-  counters_.http_calls++;  // before start(): a call without an endpoint fails inside it
+  if (cluster->builtin() && service->builtin != "httpbin") {
+    warn("http call: built-in service '" + service->name + "' cannot take plugin calls");
+    return Status::BadArgument;
+  }
+  counters_.http_calls++;  // accepted; counted before start(), since a call without an endpoint fails inside it
   if (cluster->builtin()) {
-    if (service->builtin != "httpbin") {
-      warn("http call: built-in service '" + service->name + "' cannot take plugin calls");
-      return Status::BadArgument;
-    }
     auto call = std::make_unique<BuiltinHttpCall>(*worker_->dispatcher, std::move(*head), request.body,
                                                   request.timeout_ms, std::move(done));
     BuiltinHttpCall* started = call.get();
