@@ -14,12 +14,16 @@ static uint64_t steadyNowNs() {
       .count();
 }
 
+// Plugins plus the router in a typical chain.
+constexpr size_t kTypicalFilterCount = 8;
+
 Stream::Stream(Dispatcher& dispatcher, std::shared_ptr<WorkerGeneration> generation, StreamOwner& owner,
                RequestHead&& head, std::string peer_address)
     : dispatcher_(dispatcher), generation_(std::move(generation)), owner_(owner), request_(std::move(head)) {
   info_.start_ns = steadyNowNs();
   info_.downstream_address = std::move(peer_address);
   std::vector<std::unique_ptr<StreamFilter>> filters;
+  filters.reserve(kTypicalFilterCount);  // one allocation for the chain, not one per doubling
   if (generation_->plugin_filters) generation_->plugin_filters->addFilters(filters);
   auto router = std::make_unique<RouterFilter>(dispatcher_, *generation_);
   router_ = router.get();

@@ -19,6 +19,8 @@
 
 #include <wasmgate/abi.h>
 
+#include "common/function_ref.h"
+
 namespace wasmgate::runtime {
 
 using abi::Status;
@@ -37,8 +39,8 @@ class HeaderMapHost {
   // The same entries as getHeaders(), in the same order, handed over as views without copying
   // them; the runtime serialises the map straight into guest memory this way. The default goes
   // through getHeaders(), so a host only overrides it to save the copies.
-  using HeaderVisitor = std::function<void(std::string_view key, std::string_view value)>;
-  virtual Status visitHeaders(abi::MapType, const HeaderVisitor& visit);
+  using HeaderVisitor = FunctionRef<void(std::string_view key, std::string_view value)>;
+  virtual Status visitHeaders(abi::MapType, HeaderVisitor visit);
   virtual Status setHeaders(abi::MapType, const Pairs& pairs);
   virtual Status getHeaderMapSize(abi::MapType, uint32_t* size);
 };

@@ -12,7 +12,7 @@ Status HeaderMapHost::addHeader(abi::MapType, std::string_view, std::string_view
 Status HeaderMapHost::replaceHeader(abi::MapType, std::string_view, std::string_view) { return Status::Unimplemented; }
 Status HeaderMapHost::removeHeader(abi::MapType, std::string_view) { return Status::Unimplemented; }
 Status HeaderMapHost::getHeaders(abi::MapType, Pairs*) { return Status::Unimplemented; }
-Status HeaderMapHost::visitHeaders(abi::MapType type, const HeaderVisitor& visit) {
+Status HeaderMapHost::visitHeaders(abi::MapType type, HeaderVisitor visit) {
   Pairs pairs;
   const Status s = getHeaders(type, &pairs);
   if (s != Status::Ok) return s;

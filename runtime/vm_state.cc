@@ -2,10 +2,10 @@
 // allocation. See vm_state.h.
 #include "runtime/vm_state.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstdint>
 #include <cstring>
-
 #include <utility>
 
 #include "runtime/guest_memory.h"
@@ -97,6 +97,12 @@ wasmgate::Status VmState::bind(std::unique_ptr<Instance> instance) {
     return makeError("plugin '" + name() +
                      "': exports neither malloc nor proxy_on_memory_allocate, so the host cannot pass it data");
   }
+  if (hasExport(Export::OnLog) && hasExport(Export::OnDone) && hasExport(Export::OnDelete)) {
+    const FunctionHandle ends[] = {*exports_[static_cast<size_t>(Export::OnLog)],
+                                   *exports_[static_cast<size_t>(Export::OnDone)],
+                                   *exports_[static_cast<size_t>(Export::OnDelete)]};
+    end_stream_ = instance_->sequence(ends);
+  }
   return {};
 }
 
@@ -118,20 +124,56 @@ Context& VmState::addRoot(const PluginConfig& plugin) {
 }
 
 Context& VmState::addStream(uint32_t root_id, const StreamHost& host) {
-  auto ctx = std::make_unique<Context>();
-  ctx->id = next_context_id_++;
-  ctx->root_id = root_id;
-  ctx->host = host;
-  return *contexts_.emplace(ctx->id, std::move(ctx)).first->second;
+  const uint32_t id = next_context_id_++;
+  if (spare_stream_.empty()) {
+    auto ctx = std::make_unique<Context>();
+    ctx->id = id;
+    ctx->root_id = root_id;
+    ctx->host = host;
+    return *contexts_.emplace(id, std::move(ctx)).first->second;
+  }
+  // The last ended stream's map node and Context, reused: a stream costs no allocation here.
+  Context& ctx = *spare_stream_.mapped();
+  ctx = Context{};
+  ctx.id = id;
+  ctx.root_id = root_id;
+  ctx.host = host;
+  spare_stream_.key() = id;
+  contexts_.insert(std::move(spare_stream_));
+  spare_stream_ = {};
+  return ctx;
 }
 
-void VmState::removeContext(uint32_t id) { contexts_.erase(id); }
+void VmState::removeContext(uint32_t id) {
+  auto node = contexts_.extract(id);
+  if (node && !node.mapped()->isRoot() && spare_stream_.empty()) spare_stream_ = std::move(node);
+}
 
 std::vector<uint32_t> VmState::contextIds() const {
   std::vector<uint32_t> ids;
   ids.reserve(contexts_.size());
   for (const auto& [id, ctx] : contexts_) ids.push_back(id);
   return ids;
+}
+
+Result<uint64_t> VmState::endStream(uint32_t id) {
+  if (failed()) return failureError();
+  if (!end_stream_) {
+    auto logged = call(Export::OnLog, id, {id});
+    auto done = logged.ok() ? call(Export::OnDone, id, {id}) : logged;
+    if (!done.ok()) {
+      removeContext(id);
+      return done;
+    }
+    deleteContext(id);
+    if (failed()) return failureError();
+    return done;
+  }
+  const uint64_t args[] = {id, id, id};
+  constexpr Export kEnds[] = {Export::OnLog, Export::OnDone, Export::OnDelete};
+  auto r = callFunction(*end_stream_, kEnds, id, args, CallOptions{});
+  removeContext(id);
+  return r;
 }
 
 void VmState::deleteContext(uint32_t id) {
@@ -168,6 +210,12 @@ Result<uint64_t> VmState::call(Export e, uint32_t context_id, std::initializer_l
   if (failed()) return failureError();
   const auto& fn = exports_[static_cast<size_t>(e)];
   if (!fn) return options.absent;
+  const Export names[] = {e};
+  return callFunction(*fn, names, context_id, std::span<const uint64_t>(args.begin(), args.size()), options);
+}
+
+Result<uint64_t> VmState::callFunction(FunctionHandle fn, std::span<const Export> names, uint32_t context_id,
+                                       std::span<const uint64_t> args, const CallOptions& options) {
   // Calls nest (a deferred action may call in again): save what this call changes.
   const uint32_t saved_current = current_id_, saved_effective = effective_id_;
   const bool saved_stop = stop_forced_;
@@ -176,7 +224,7 @@ Result<uint64_t> VmState::call(Export e, uint32_t context_id, std::initializer_l
   stop_forced_ = false;
   windows_ = options.windows;
   ++depth_;
-  Result<uint64_t> result = instance_->call(*fn, std::span<const uint64_t>(args.begin(), args.size()));
+  Result<uint64_t> result = instance_->call(fn, args);
   --depth_;
   const bool stopped = stop_forced_;
   current_id_ = saved_current;
@@ -184,7 +232,10 @@ Result<uint64_t> VmState::call(Export e, uint32_t context_id, std::initializer_l
   stop_forced_ = saved_stop;
   windows_ = saved_windows;
   if (!result.ok()) {
-    fail("plugin '" + name() + "': trap in " + exportName(e) + ": " + result.message());
+    // A sequence names the export that was running when it failed.
+    size_t step = names.size() > 1 ? instance_->sequenceStep(fn).value_or(0) : 0;
+    fail("plugin '" + name() + "': trap in " + exportName(names[std::min(step, names.size() - 1)]) + ": " +
+         result.message());
     return failureError();
   }
   if (options.stop_forced != nullptr) *options.stop_forced = stopped;
@@ -218,7 +269,7 @@ abi::Status VmState::copyOut(HostCall& call, std::string_view data, uint64_t ptr
       size_ptr);
 }
 
-abi::Status VmState::copyOutWith(HostCall& call, size_t size, const std::function<void(std::span<uint8_t>)>& fill,
+abi::Status VmState::copyOutWith(HostCall& call, size_t size, FunctionRef<void(std::span<uint8_t>)> fill,
                                  uint64_t ptr_ptr, uint64_t size_ptr) {
   uint32_t address = 0;
   if (size > UINT32_MAX) return abi::Status::InvalidMemoryAccess;

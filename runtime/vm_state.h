@@ -19,6 +19,7 @@
 
 #include <wasmgate/abi.h>
 
+#include "common/function_ref.h"
 #include "common/result.h"
 #include "runtime/context.h"
 #include "runtime/engine.h"
@@ -99,6 +100,9 @@ class VmState final : public GuestHost {
   Result<uint64_t> call(Export e, uint32_t context_id, std::initializer_list<uint64_t> args);
   Result<uint64_t> call(Export e, uint32_t context_id, std::initializer_list<uint64_t> args,
                         const CallOptions& options);
+  // A stream's last three callbacks (proxy_on_log, proxy_on_done, proxy_on_delete), in one entry
+  // into the guest when the engine can chain them; the context is removed in any case.
+  Result<uint64_t> endStream(uint32_t id);
   bool inGuestCall() const { return depth_ > 0; }
   // Runs `action` after the outermost guest call returns, or now if no call is running.
   void defer(std::function<void()> action);
@@ -109,7 +113,7 @@ class VmState final : public GuestHost {
   abi::Status copyOut(HostCall& call, std::string_view data, uint64_t ptr_ptr, uint64_t size_ptr);
   // The same for `size` bytes that `fill` writes into the guest's allocation itself (no
   // intermediate copy); `fill` gets exactly `size` writable bytes.
-  abi::Status copyOutWith(HostCall& call, size_t size, const std::function<void(std::span<uint8_t>)>& fill,
+  abi::Status copyOutWith(HostCall& call, size_t size, FunctionRef<void(std::span<uint8_t>)> fill,
                           uint64_t ptr_ptr, uint64_t size_ptr);
 
   const CallWindows& windows() const { return windows_; }
@@ -134,6 +138,10 @@ class VmState final : public GuestHost {
   void log(abi::LogLevel level, std::string_view message);
 
  private:
+  // call() once the function is known: an export, or a sequence of the exports `names` (which
+  // name the one that traps in the failure message).
+  Result<uint64_t> callFunction(FunctionHandle fn, std::span<const Export> names, uint32_t context_id,
+                                std::span<const uint64_t> args, const CallOptions& options);
   void runDeferred();
 
   VmConfig config_;
@@ -141,9 +149,12 @@ class VmState final : public GuestHost {
   abi::AbiVersion abi_;
   std::unique_ptr<Instance> instance_;
   std::array<std::optional<FunctionHandle>, static_cast<size_t>(Export::Count)> exports_;
+  std::optional<FunctionHandle> end_stream_;  // log, done and delete chained (Instance::sequence)
   std::string failure_;
 
   std::unordered_map<uint32_t, std::unique_ptr<Context>> contexts_;
+  // One ended stream context kept for the next stream (see addStream).
+  std::unordered_map<uint32_t, std::unique_ptr<Context>>::node_type spare_stream_;
   uint32_t next_context_id_ = 1;
   uint32_t current_id_ = 0;
   uint32_t effective_id_ = 0;

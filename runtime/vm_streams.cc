@@ -118,13 +118,8 @@ wasmgate::Status WasmVm::finishStream(uint32_t id) {
     vm.removeContext(id);
     return vm.failureError();
   }
-  auto logged = vm.call(Export::OnLog, id, {id});
-  auto done = logged.ok() ? vm.call(Export::OnDone, id, {id}) : logged;
-  if (!done.ok()) {
-    vm.removeContext(id);
-    return done.error();
-  }
-  vm.deleteContext(id);
+  auto ended = vm.endStream(id);
+  if (!ended.ok()) return ended.error();
   if (vm.failed()) return vm.failureError();
   return {};
 }

@@ -24,7 +24,9 @@ std::string envOr(const char* name, const char* fallback) {
 
 void BM_PluginRequest(benchmark::State& state) {
   const std::string path = envOr("WASMGATE_BENCH_PLUGIN", WASMGATE_PLUGIN_DIR "/hello-world.wasm");
-  auto host = TestHost::load(path, envOr("WASMGATE_BENCH_CONFIG", R"({"enabled": true})"));
+  const std::string native = envOr("WASMGATE_BENCH_NATIVE", "");
+  const std::string config = envOr("WASMGATE_BENCH_CONFIG", R"({"enabled": true})");
+  auto host = native.empty() ? TestHost::load(path, config) : TestHost::loadNative(native, config);
   if (!host.ok()) {
     state.SkipWithError(host.message().c_str());
     return;

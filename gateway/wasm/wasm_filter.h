@@ -62,7 +62,7 @@ class WasmFilter final : public StreamFilter,
   abi::Status replaceHeader(abi::MapType, std::string_view key, std::string_view value) override;
   abi::Status removeHeader(abi::MapType, std::string_view key) override;
   abi::Status getHeaders(abi::MapType, runtime::Pairs* pairs) override;
-  abi::Status visitHeaders(abi::MapType, const HeaderVisitor& visit) override;
+  abi::Status visitHeaders(abi::MapType, HeaderVisitor visit) override;
   abi::Status setHeaders(abi::MapType, const runtime::Pairs& pairs) override;
   abi::Status getHeaderMapSize(abi::MapType, uint32_t* size) override;
   // BufferHost

@@ -119,7 +119,7 @@ Status WasmFilter::getHeaders(abi::MapType type, runtime::Pairs* pairs) {
 }
 
 // getHeaders() without the copies: the map is serialised into the plugin's memory from here.
-Status WasmFilter::visitHeaders(abi::MapType type, const HeaderVisitor& visit) {
+Status WasmFilter::visitHeaders(abi::MapType type, HeaderVisitor visit) {
   HeaderMap* map = mapFor(type);
   if (map == nullptr) return type <= abi::MapType::ResponseTrailers ? Status::Ok : Status::BadArgument;
   const bool request = isRequestMap(type);

@@ -10,13 +10,44 @@
 namespace wasmgate::runtime::hostcalls {
 namespace {
 
+char lowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 // ASCII only (header names are tokens), and without the C locale's per-character call.
 std::string lowerCase(std::string_view s) {
   std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  for (char& c : out) c = lowerAscii(c);
   return out;
+}
+
+// A header name lowered for one host call. Names that fit (nearly all) stay on the stack: every
+// header read and write of every plugin goes through here.
+class LoweredName {
+ public:
+  explicit LoweredName(std::string_view name) {
+    if (name.size() > sizeof(inline_)) {
+      spilled_ = lowerCase(name);
+      view_ = spilled_;
+      return;
+    }
+    for (size_t i = 0; i < name.size(); ++i) inline_[i] = lowerAscii(name[i]);
+    view_ = std::string_view(inline_, name.size());
+  }
+  LoweredName(const LoweredName&) = delete;
+  LoweredName& operator=(const LoweredName&) = delete;
+  std::string_view view() const { return view_; }
+
+ private:
+  char inline_[64];
+  std::string spilled_;
+  std::string_view view_;
+};
+
+bool equalsIgnoringCase(std::string_view a, std::string_view lowered) {
+  if (a.size() != lowered.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (lowerAscii(a[i]) != lowered[i]) return false;
+  }
+  return true;
 }
 
 bool isStreamMap(uint32_t type) { return type <= static_cast<uint32_t>(abi::MapType::ResponseTrailers); }
@@ -42,15 +73,15 @@ void getHeaderMapValue(HostCall& call) {
   if (type > abi::kMaxMapType) return finish(call, abi::Status::BadArgument);
   auto key_bytes = guestBytes(call, call.u32(1), call.u32(2));
   if (!key_bytes) return finish(call, abi::Status::InvalidMemoryAccess);
-  const std::string key = lowerCase(*key_bytes);
+  const LoweredName key(*key_bytes);
   VmState& vm = vmStateOf(call);
   std::string value;
   if (const Pairs* map = callResponseMap(vm, type)) {
-    auto it = std::find_if(map->begin(), map->end(), [&](const auto& p) { return lowerCase(p.first) == key; });
+    auto it = std::find_if(map->begin(), map->end(), [&](const auto& p) { return equalsIgnoringCase(p.first, key.view()); });
     if (it == map->end()) return finish(call, abi::Status::NotFound);
     value = it->second;
   } else if (const Context* stream = mapStream(vm); stream && isStreamMap(type)) {
-    const abi::Status s = VmState::headers(*stream).getHeader(static_cast<abi::MapType>(type), key, &value);
+    const abi::Status s = VmState::headers(*stream).getHeader(static_cast<abi::MapType>(type), key.view(), &value);
     if (s != abi::Status::Ok) return finish(call, s);
   } else {
     return finish(call, abi::Status::BadArgument);
@@ -68,7 +99,7 @@ void mutateHeader(HostCall& call) {
   if (!key || !value) return finish(call, abi::Status::InvalidMemoryAccess);
   const Context* stream = mapStream(vmStateOf(call));
   if (stream == nullptr || !isStreamMap(type)) return finish(call, abi::Status::BadArgument);
-  finish(call, (VmState::headers(*stream).*Mutate)(static_cast<abi::MapType>(type), lowerCase(*key), *value));
+  finish(call, (VmState::headers(*stream).*Mutate)(static_cast<abi::MapType>(type), LoweredName(*key).view(), *value));
 }
 
 // proxy_remove_header_map_value(type, key_ptr, key_size): removes every value of the key.
@@ -79,7 +110,7 @@ void removeHeaderMapValue(HostCall& call) {
   if (!key) return finish(call, abi::Status::InvalidMemoryAccess);
   const Context* stream = mapStream(vmStateOf(call));
   if (stream == nullptr || !isStreamMap(type)) return finish(call, abi::Status::BadArgument);
-  finish(call, VmState::headers(*stream).removeHeader(static_cast<abi::MapType>(type), lowerCase(*key)));
+  finish(call, VmState::headers(*stream).removeHeader(static_cast<abi::MapType>(type), LoweredName(*key).view()));
 }
 
 // The map `type` as pairs, from the call response or the stream.

@@ -9,6 +9,7 @@
 
 #include <libplatform/libplatform.h>
 
+#include "runtime/sequence_module.h"
 #include "runtime/v8/v8_platform.h"
 
 namespace wasmgate::runtime::v8backend {
@@ -219,9 +220,68 @@ std::optional<FunctionHandle> V8Instance::function(std::string_view name) {
   if (!exports_.Get(isolate)->Get(context, v8String(isolate, name)).ToLocal(&value) || !value->IsFunction()) {
     return std::nullopt;
   }
-  functions_.push_back(ExportedFunction{std::string(name), e->sig, {}});
+  functions_.push_back(ExportedFunction{std::string(name), e->sig, {}, {}});
   functions_.back().function.Reset(isolate, value.As<v8::Function>());
   return FunctionHandle{static_cast<uint32_t>(functions_.size() - 1)};
+}
+
+std::optional<FunctionHandle> V8Instance::sequence(std::span<const FunctionHandle> fns) {
+  if (fns.empty()) return std::nullopt;
+  std::vector<FuncSig> sigs;
+  std::string name = "sequence(";
+  for (FunctionHandle f : fns) {
+    if (f.index >= functions_.size()) return std::nullopt;
+    sigs.push_back(functions_[f.index].sig);
+    name += (sigs.size() > 1 ? ", " : "") + functions_[f.index].name;
+  }
+  name += ")";
+  FuncSig run_sig = sequenceSignature(sigs);
+  if (run_sig.params.size() > kMaxParams || run_sig.results.size() > 1) return std::nullopt;
+  const std::vector<uint8_t> bytes = sequenceModule(sigs);
+
+  v8::Isolate* isolate = worker_->isolate;
+  EnteredIsolate entered(*worker_);
+  v8::HandleScope handles(isolate);
+  v8::Local<v8::Context> context = worker_->context.Get(isolate);
+  v8::Context::Scope context_scope(context);
+  v8::TryCatch caught(isolate);
+  v8::Local<v8::WasmModuleObject> module;
+  if (!v8::WasmModuleObject::Compile(isolate, {bytes.data(), bytes.size()}).ToLocal(&module)) return std::nullopt;
+  v8::Local<v8::Object> imported = v8::Object::New(isolate);
+  for (size_t i = 0; i < fns.size(); ++i) {
+    v8::Local<v8::Function> fn = functions_[fns[i].index].function.Get(isolate);
+    if (imported->Set(context, v8String(isolate, std::to_string(i)), fn).IsNothing()) return std::nullopt;
+  }
+  v8::Local<v8::Object> import_object = v8::Object::New(isolate);
+  if (import_object->Set(context, v8String(isolate, "seq"), imported).IsNothing()) return std::nullopt;
+  v8::Local<v8::Value> argv[] = {module, import_object};
+  v8::Local<v8::Object> instance;
+  if (!worker_->instance_constructor.Get(isolate)->NewInstance(context, 2, argv).ToLocal(&instance)) return std::nullopt;
+  v8::Local<v8::Value> exports, run, step;
+  if (!instance->Get(context, v8String(isolate, "exports")).ToLocal(&exports) || !exports->IsObject() ||
+      !exports.As<v8::Object>()->Get(context, v8String(isolate, "run")).ToLocal(&run) || !run->IsFunction() ||
+      !exports.As<v8::Object>()->Get(context, v8String(isolate, "step")).ToLocal(&step) || !step->IsObject()) {
+    return std::nullopt;
+  }
+  functions_.push_back(ExportedFunction{std::move(name), std::move(run_sig), {}, {}});
+  functions_.back().function.Reset(isolate, run.As<v8::Function>());
+  functions_.back().step.Reset(isolate, step.As<v8::Object>());
+  return FunctionHandle{static_cast<uint32_t>(functions_.size() - 1)};
+}
+
+std::optional<uint32_t> V8Instance::sequenceStep(FunctionHandle f) {
+  if (f.index >= functions_.size() || functions_[f.index].step.IsEmpty()) return std::nullopt;
+  v8::Isolate* isolate = worker_->isolate;
+  EnteredIsolate entered(*worker_);
+  v8::HandleScope handles(isolate);
+  v8::Local<v8::Context> context = worker_->context.Get(isolate);
+  v8::Context::Scope context_scope(context);
+  v8::TryCatch caught(isolate);
+  v8::Local<v8::Value> value;
+  if (!functions_[f.index].step.Get(isolate)->Get(context, v8String(isolate, "value")).ToLocal(&value)) {
+    return std::nullopt;
+  }
+  return static_cast<uint32_t>(value->Int32Value(context).FromMaybe(0));
 }
 
 Result<uint64_t> V8Instance::call(FunctionHandle f, std::span<const uint64_t> args) {

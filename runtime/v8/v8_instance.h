@@ -48,6 +48,8 @@ class V8Instance final : public Instance {
   std::optional<FunctionHandle> function(std::string_view name) override;
   const FuncSig& signature(FunctionHandle f) const override { return functions_[f.index].sig; }
   Result<uint64_t> call(FunctionHandle f, std::span<const uint64_t> args) override;
+  std::optional<FunctionHandle> sequence(std::span<const FunctionHandle> fns) override;
+  std::optional<uint32_t> sequenceStep(FunctionHandle f) override;
 
   WorkerIsolate& worker() { return *worker_; }
 
@@ -56,6 +58,7 @@ class V8Instance final : public Instance {
     std::string name;
     FuncSig sig;
     v8::Global<v8::Function> function;
+    v8::Global<v8::Object> step;  // a sequence's "step" global (WebAssembly.Global); empty otherwise
   };
 
   Error callFailure(v8::TryCatch& caught, v8::Local<v8::Context> context);

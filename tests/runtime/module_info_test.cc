@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime/module_info.h"
+#include "runtime/sequence_module.h"
 
 namespace wasmgate::runtime {
 namespace {
@@ -195,6 +196,27 @@ TEST(ModuleInfo, SignatureText) {
   EXPECT_EQ(toString(FuncSig{{ValType::V128, ValType::ExternRef}, {ValType::F32, ValType::FuncRef}}),
             "(v128, externref) -> (f32, funcref)");
   EXPECT_STREQ(externKindName(ExternKind::Tag), "tag");
+}
+
+
+TEST(SequenceModuleTest, ImportsEachFunctionAndExportsRunWithTheirParametersInTurn) {
+  using V = ValType;
+  const FuncSig sigs[] = {{{V::I32}, {}}, {{V::I32}, {V::I32}}, {{V::I64, V::F64}, {V::F32}}};
+  Result<ModuleInfo> info = parseModule(sequenceModule(sigs));
+  ASSERT_TRUE(info.ok()) << info.message();
+  ASSERT_EQ(info->imports.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(info->imports[i].module, "seq");
+    EXPECT_EQ(info->imports[i].name, std::to_string(i));
+    EXPECT_EQ(info->imports[i].sig, sigs[i]);
+  }
+  const ExportInfo* run = info->findExport("run");
+  ASSERT_NE(run, nullptr);
+  EXPECT_EQ(toString(run->sig), "(i32, i32, i64, f64) -> f32");
+  EXPECT_EQ(run->sig, sequenceSignature(sigs));
+  const ExportInfo* step = info->findExport("step");
+  ASSERT_NE(step, nullptr);
+  EXPECT_EQ(step->kind, ExternKind::Global);
 }
 
 }  // namespace

@@ -299,6 +299,57 @@ TEST_F(V8EngineTest, ExportLookupAndArgumentChecks) {
   EXPECT_EQ(r.message(), "add takes 2 arguments, got 1");
 }
 
+// Instance::sequence: several exports run back to back in one entry into the guest.
+std::vector<FunctionHandle> handles(Instance& instance, std::initializer_list<std::string_view> names) {
+  std::vector<FunctionHandle> out;
+  for (std::string_view n : names) out.push_back(*instance.function(n));
+  return out;
+}
+
+TEST_F(V8EngineTest, SequenceCallsItsFunctionsInOrderWithTheirOwnArguments) {
+  // store(addr, value) then load(addr): the load sees the store, so the order held.
+  auto fns = handles(*instance_, {"store", "load"});
+  std::optional<FunctionHandle> seq = instance_->sequence(fns);
+  ASSERT_TRUE(seq.has_value());
+  EXPECT_EQ(toString(instance_->signature(*seq)), "(i32, i32, i32) -> i32");
+  EXPECT_EQ(instance_->call(*seq, {64, 0xabcd, 64}).value(), 0xabcdu);
+  // Results of all but the last are dropped; every function ran once per call.
+  auto incs = handles(*instance_, {"inc", "inc", "add"});
+  std::optional<FunctionHandle> three = instance_->sequence(incs);
+  ASSERT_TRUE(three.has_value());
+  EXPECT_EQ(instance_->call(*three, {2, 3}).value(), 5u);
+  EXPECT_EQ(call("inc", {}).value(), 3u);
+  EXPECT_EQ(instance_->sequenceStep(*three), 2u);
+  EXPECT_FALSE(instance_->sequenceStep(incs[0]).has_value()) << "a plain export is no sequence";
+}
+
+TEST_F(V8EngineTest, SequenceStopsAtATrapAndNamesTheFunctionThatTrapped) {
+  auto fns = handles(*instance_, {"inc", "call_host_trap", "inc"});
+  std::optional<FunctionHandle> seq = instance_->sequence(fns);
+  ASSERT_TRUE(seq.has_value());
+  Result<uint64_t> r = instance_->call(*seq, {9});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.message(), "proc_exit(9)") << "the host's own message, as for a plain call";
+  EXPECT_EQ(instance_->sequenceStep(*seq), 1u);
+  EXPECT_EQ(call("inc", {}).value(), 2u) << "the inc after the trap did not run";
+  // A guest trap, and a host function that re-enters the guest inside a sequence.
+  auto reenter = handles(*instance_, {"call_host_reenter", "unreachable"});
+  std::optional<FunctionHandle> second = instance_->sequence(reenter);
+  ASSERT_TRUE(second.has_value());
+  Result<uint64_t> trapped = instance_->call(*second, {16});
+  ASSERT_FALSE(trapped.ok());
+  EXPECT_THAT(trapped.message(), HasSubstr("unreachable"));
+  ASSERT_TRUE(log_.reentered.ok());
+  EXPECT_EQ(log_.reentered.value(), 4096u) << "the allocator ran inside the sequence";
+  EXPECT_EQ(instance_->sequenceStep(*second), 1u);
+}
+
+TEST_F(V8EngineTest, SequenceOfNothingOrOfUnknownHandlesIsRefused) {
+  EXPECT_FALSE(instance_->sequence({}).has_value());
+  const FunctionHandle bogus[] = {FunctionHandle{9999}};
+  EXPECT_FALSE(instance_->sequence(bogus).has_value());
+}
+
 TEST_F(V8EngineTest, InstanceMayOutliveItsWorker) {
   worker_.reset();
   EXPECT_EQ(call("add", {20, 22}).value(), 42u);

@@ -295,7 +295,9 @@ INSTANTIATE_TEST_SUITE_P(EachPhase, VmTrapTest,
                                            TrapCase{"request_body", "proxy_on_request_body"},
                                            TrapCase{"response_headers", "proxy_on_response_headers"},
                                            TrapCase{"response_body", "proxy_on_response_body"},
-                                           TrapCase{"tick", "proxy_on_tick"}, TrapCase{"log", "proxy_on_log"}),
+                                           TrapCase{"tick", "proxy_on_tick"}, TrapCase{"log", "proxy_on_log"},
+                                           // the last two run in one entry with log (Instance::sequence)
+                                           TrapCase{"done", "proxy_on_done"}, TrapCase{"delete", "proxy_on_delete"}),
                          [](const auto& info) { return std::string(info.param.callback); });
 
 TEST_F(VmLifecycleTest, BadGuestPointersAnswerInvalidMemoryAccess) {

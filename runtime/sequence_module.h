@@ -1,0 +1,28 @@
+// The binary of a tiny wasm module that calls imported functions one after the other.
+//
+// Entering guest code from the host costs far more than a call between wasm functions (a V8 API
+// entry is ~100-200 ns, a wasm-to-wasm call a few), and the host makes some callbacks back to
+// back on every stream (proxy_on_log, proxy_on_done, proxy_on_delete). An engine instantiates
+// this module with those exports as its imports and enters it once for all of them.
+//
+// Internal to runtime/. The module imports "seq" "0", "seq" "1", ... with the given signatures,
+// and exports "run": its parameters are those of every import in turn, its result that of the
+// last one; earlier results are dropped. Its mutable i32 global "step" holds the index of the
+// import being called (the one that trapped, after a failed run).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "runtime/module_info.h"
+
+namespace wasmgate::runtime {
+
+// The module for `sigs` (each made of i32, i64, f32 and f64 only).
+std::vector<uint8_t> sequenceModule(std::span<const FuncSig> sigs);
+
+// The signature of its "run" export.
+FuncSig sequenceSignature(std::span<const FuncSig> sigs);
+
+}  // namespace wasmgate::runtime
