@@ -77,6 +77,15 @@ class WasmVm {
   // Stream contexts; ids come from the VM's one counter. `host` must outlive the stream.
   Result<uint32_t> createStream(uint32_t root_id, const StreamHost& host);
   Result<abi::HeaderAction> onRequestHeaders(uint32_t stream_id, uint32_t num_headers, bool end_of_stream);
+  // createStream() then onRequestHeaders(), in one entry into the guest when the engine can chain
+  // the two callbacks (as the gateway always makes them back to back). Actions the plugin defers
+  // in proxy_on_context_create run after both. A trap in either fails the call.
+  struct StartedStream {
+    uint32_t id;
+    abi::HeaderAction action;
+  };
+  Result<StartedStream> startStream(uint32_t root_id, const StreamHost& host, uint32_t num_headers,
+                                    bool end_of_stream);
   Result<abi::DataAction> onRequestBody(uint32_t stream_id, uint32_t body_size, bool end_of_stream);
   Result<abi::TrailerAction> onRequestTrailers(uint32_t stream_id, uint32_t num_trailers);
   Result<abi::HeaderAction> onResponseHeaders(uint32_t stream_id, uint32_t num_headers, bool end_of_stream);

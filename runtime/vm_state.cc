@@ -103,6 +103,11 @@ wasmgate::Status VmState::bind(std::unique_ptr<Instance> instance) {
                                    *exports_[static_cast<size_t>(Export::OnDelete)]};
     end_stream_ = instance_->sequence(ends);
   }
+  if (hasExport(Export::OnContextCreate) && hasExport(Export::OnRequestHeaders)) {
+    const FunctionHandle starts[] = {*exports_[static_cast<size_t>(Export::OnContextCreate)],
+                                     *exports_[static_cast<size_t>(Export::OnRequestHeaders)]};
+    stream_start_ = instance_->sequence(starts);
+  }
   return {};
 }
 
@@ -173,6 +178,17 @@ Result<uint64_t> VmState::endStream(uint32_t id) {
   constexpr Export kEnds[] = {Export::OnLog, Export::OnDone, Export::OnDelete};
   auto r = callFunction(*end_stream_, kEnds, id, args, CallOptions{});
   removeContext(id);
+  return r;
+}
+
+Result<uint64_t> VmState::startStream(uint32_t id, uint32_t root_id, uint32_t num_headers, bool end_of_stream,
+                                      bool* stop_forced) {
+  constexpr Export kStarts[] = {Export::OnContextCreate, Export::OnRequestHeaders};
+  // ABI 0.1.0's header callbacks take no end_of_stream.
+  const uint64_t with_end[] = {id, root_id, id, num_headers, end_of_stream};
+  const std::span<const uint64_t> args(with_end, abi_ == abi::AbiVersion::V0_1_0 ? 4 : 5);
+  auto r = callFunction(*stream_start_, kStarts, id, args, {.windows = {}, .absent = 0, .stop_forced = stop_forced});
+  if (!r.ok() && instance_->sequenceStep(*stream_start_).value_or(0) == 0) removeContext(id);
   return r;
 }
 

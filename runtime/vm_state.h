@@ -103,6 +103,11 @@ class VmState final : public GuestHost {
   // A stream's last three callbacks (proxy_on_log, proxy_on_done, proxy_on_delete), in one entry
   // into the guest when the engine can chain them; the context is removed in any case.
   Result<uint64_t> endStream(uint32_t id);
+  // proxy_on_context_create and proxy_on_request_headers of stream `id` in one entry (the
+  // sequence exists when hasStreamStart()); the context is removed when the first one traps.
+  bool hasStreamStart() const { return stream_start_.has_value(); }
+  Result<uint64_t> startStream(uint32_t id, uint32_t root_id, uint32_t num_headers, bool end_of_stream,
+                               bool* stop_forced);
   bool inGuestCall() const { return depth_ > 0; }
   // Runs `action` after the outermost guest call returns, or now if no call is running.
   void defer(std::function<void()> action);
@@ -150,6 +155,7 @@ class VmState final : public GuestHost {
   std::unique_ptr<Instance> instance_;
   std::array<std::optional<FunctionHandle>, static_cast<size_t>(Export::Count)> exports_;
   std::optional<FunctionHandle> end_stream_;  // log, done and delete chained (Instance::sequence)
+  std::optional<FunctionHandle> stream_start_;  // context_create and request_headers chained
   std::string failure_;
 
   std::unordered_map<uint32_t, std::unique_ptr<Context>> contexts_;

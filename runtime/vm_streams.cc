@@ -89,6 +89,28 @@ Result<uint32_t> WasmVm::createStream(uint32_t root_id, const StreamHost& host) 
   return id;
 }
 
+Result<WasmVm::StartedStream> WasmVm::startStream(uint32_t root_id, const StreamHost& host, uint32_t num_headers,
+                                                  bool end_of_stream) {
+  VmState& vm = *state_;
+  if (!vm.hasStreamStart()) {
+    auto id = createStream(root_id, host);
+    if (!id.ok()) return id.error();
+    auto action = onRequestHeaders(*id, num_headers, end_of_stream);
+    if (!action.ok()) return action.error();
+    return StartedStream{*id, *action};
+  }
+  if (vm.failed()) return vm.failureError();
+  const Context* root = vm.context(root_id);
+  if (root == nullptr || !root->isRoot() || root->awaiting_done) {
+    return makeError("plugin '" + vm.name() + "': no live root context " + std::to_string(root_id));
+  }
+  const uint32_t id = vm.addStream(root_id, host).id;
+  bool stopped = false;
+  auto r = vm.startStream(id, root_id, num_headers, end_of_stream, &stopped);
+  if (!r.ok()) return r.error();
+  return StartedStream{id, headerAction(vm, r.value(), stopped)};
+}
+
 Result<abi::HeaderAction> WasmVm::onRequestHeaders(uint32_t id, uint32_t num_headers, bool end_of_stream) {
   return onHeaders(*state_, Export::OnRequestHeaders, id, num_headers, end_of_stream);
 }

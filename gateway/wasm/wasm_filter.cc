@@ -16,22 +16,45 @@ bool WasmFilter::ensureStream() {
   if (skipped_) return false;
   if (started_) return true;
   uint32_t root_id = 0;
-  auto vm = plugin_.vmForStream(&root_id);
+  if (!pickVm(&root_id)) return false;
+  auto id = vm_->createStream(root_id, streamHost());
+  if (!id) {
+    onFailure(id.message(), true);
+    return false;
+  }
+  onStarted(*id);
+  return true;
+}
+
+bool WasmFilter::pickVm(uint32_t* root_id) {
+  auto vm = plugin_.vmForStream(root_id);
   if (!vm) {
     onFailure(vm.message(), true);
     return false;
   }
   vm_ = *vm;
-  runtime::StreamHost host{this, this, this, this};
-  auto id = vm_->createStream(root_id, host);
-  if (!id) {
-    onFailure(id.message(), true);
-    return false;
-  }
-  stream_id_ = *id;
+  return true;
+}
+
+void WasmFilter::onStarted(uint32_t stream_id) {
+  stream_id_ = stream_id;
   started_ = true;
   StreamRegistry::local().add(*this);
-  return true;
+}
+
+// The request headers of a stream the plugin has not seen yet: its context is created and shown
+// the headers in one call (WasmVm::startStream).
+Result<abi::HeaderAction> WasmFilter::startWithRequestHeaders(uint32_t num_headers, bool end_stream) {
+  uint32_t root_id = 0;
+  if (!pickVm(&root_id)) return makeError("");  // onFailure already applied the fail strategy
+  request_headers_open_ = true;
+  in_call_ = true;
+  plugin_.counters().calls++;
+  auto started = vm_->startStream(root_id, streamHost(), num_headers, end_stream);
+  in_call_ = false;
+  if (!started) return started.error();
+  onStarted(started->id);
+  return started->action;
 }
 
 void WasmFilter::onFailure(const std::string& why, bool decoding) {
@@ -141,16 +164,24 @@ static uint32_t headerCount(const HeaderMap& h, size_t pseudo) { return static_c
 HeadersStatus WasmFilter::decodeHeaders(RequestHead& head, bool end_stream) {
   request_ = &head;
   request_end_ = end_stream;
-  if (!ensureStream()) return plugin_.spec().fail_open ? HeadersStatus::Continue : HeadersStatus::StopIteration;
-  request_headers_open_ = true;
-  in_call_ = true;
-  plugin_.counters().calls++;
-  size_t host_entries = head.headers.has("host") ? 1 : 0;
-  auto r = vm_->onRequestHeaders(stream_id_, headerCount(head.headers, 4 - host_entries), end_stream);
-  in_call_ = false;
+  const HeadersStatus failed = plugin_.spec().fail_open ? HeadersStatus::Continue : HeadersStatus::StopIteration;
+  if (skipped_) return failed;
+  const size_t host_entries = head.headers.has("host") ? 1 : 0;
+  const uint32_t num_headers = headerCount(head.headers, 4 - host_entries);
+  Result<abi::HeaderAction> r = abi::HeaderAction::Continue;
+  if (started_) {
+    request_headers_open_ = true;
+    in_call_ = true;
+    plugin_.counters().calls++;
+    r = vm_->onRequestHeaders(stream_id_, num_headers, end_stream);
+    in_call_ = false;
+  } else {
+    r = startWithRequestHeaders(num_headers, end_stream);
+    if (skipped_) return failed;  // no VM to run it on: the fail strategy was applied
+  }
   if (!r) {
     onFailure(r.message(), true);
-    return plugin_.spec().fail_open ? HeadersStatus::Continue : HeadersStatus::StopIteration;
+    return failed;
   }
   if (!applyDeferred(true)) return HeadersStatus::StopIteration;
   abi::HeaderAction action = *r;
