@@ -12,6 +12,8 @@
 #              and for the nginx row "nginx (/p)"). Default, when the plugins are built: the
 #              rows of bench/plugins/ (hello-world, five hello-world instances, five different plugins,
 #              a 64 KB body rewrite).
+#              BASELINE (a wasmgate binary, e.g. one built from an earlier commit): each wasmgate
+#              row is run with it too, as "baseline (...)", for a before/after in the same run.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -57,7 +59,7 @@ trap cleanup EXIT
 
 # Rows: a label and the port that serves it. nginx first; every ratio is to it.
 labels=("nginx proxy_pass"); ports=($PROXY_PORT); paths=(/)
-start_wasmgate() {  # label [extra-yaml-file]
+start_wasmgate() {  # label [extra-yaml-file [binary]]
   WASMGATE_PORT=$(free_port); ADMIN_PORT=$(free_port)
   local n=${#labels[@]}
   render "$here/nginx/wasmgate.yaml.in" "$dir/wasmgate-$n.yaml"
@@ -67,12 +69,16 @@ start_wasmgate() {  # label [extra-yaml-file]
     cat "$dir/extra-$n.yaml" >> "$dir/wasmgate-$n.yaml"
     path=$(sed -n 's/^# path: *//p' "$2" | head -1); path=${path:-/}
   fi
-  if [ "$path" != / ]; then labels+=("nginx ($path)"); ports+=($PROXY_PORT); paths+=("$path"); fi
-  "$wasmgate" run --config "$dir/wasmgate-$n.yaml" --workers "$WORKERS" 2>"$dir/wasmgate-$n.log" & pids+=($!)
+  if [ "$path" != / ] && [ -z "${3:-}" ]; then labels+=("nginx ($path)"); ports+=($PROXY_PORT); paths+=("$path"); fi
+  "${3:-$wasmgate}" run --config "$dir/wasmgate-$n.yaml" --workers "$WORKERS" 2>"$dir/wasmgate-$n.log" & pids+=($!)
   labels+=("$1"); ports+=($WASMGATE_PORT); paths+=("$path")
 }
 start_wasmgate "wasmgate (no plugin)"
-for row in $PLUGIN_ROWS; do start_wasmgate "wasmgate (${row%%=*})" "${row#*=}"; done
+[ -n "${BASELINE:-}" ] && start_wasmgate "baseline (no plugin)" "" "$BASELINE"
+for row in $PLUGIN_ROWS; do
+  start_wasmgate "wasmgate (${row%%=*})" "${row#*=}"
+  [ -n "${BASELINE:-}" ] && start_wasmgate "baseline (${row%%=*})" "${row#*=}" "$BASELINE"
+done
 
 for port in $BACKEND_PORT "${ports[@]}"; do
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.05; done

@@ -60,6 +60,34 @@ void BM_HostToGuestCall(benchmark::State& state) {
 }
 BENCHMARK(BM_HostToGuestCall);
 
+// Three exports called back to back (as proxy_on_log, proxy_on_done, proxy_on_delete are), one
+// entry each, against the same three in one entry through Instance::sequence.
+void BM_ThreeCallsOneByOne(benchmark::State& state) {
+  auto worker = v8Engine().newWorker();
+  auto instance = mustInstantiate(*worker, *benchModule(), kImports);
+  const FunctionHandle noop = *instance->function("noop");
+  uint64_t arg = 0;
+  for (auto _ : state) {
+    arg = instance->call(noop, {arg}).value();
+    arg = instance->call(noop, {arg}).value();
+    arg = instance->call(noop, {arg}).value();
+  }
+  benchmark::DoNotOptimize(arg);
+}
+BENCHMARK(BM_ThreeCallsOneByOne);
+
+void BM_ThreeCallsInSequence(benchmark::State& state) {
+  auto worker = v8Engine().newWorker();
+  auto instance = mustInstantiate(*worker, *benchModule(), kImports);
+  const FunctionHandle noop = *instance->function("noop");
+  const FunctionHandle three[] = {noop, noop, noop};
+  const FunctionHandle sequence = *instance->sequence(three);
+  uint64_t arg = 0;
+  for (auto _ : state) arg = instance->call(sequence, {arg, arg, arg}).value();
+  benchmark::DoNotOptimize(arg);
+}
+BENCHMARK(BM_ThreeCallsInSequence);
+
 // One iteration is one guest loop making kCalls imports; "per_call" is the cost of one.
 void BM_GuestToHostCall(benchmark::State& state) {
   constexpr uint64_t kCalls = 1000;

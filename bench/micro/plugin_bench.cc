@@ -5,6 +5,8 @@
 //
 //   build/bench/plugin_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 //   WASMGATE_BENCH_PLUGIN=build/plugins/key-auth.wasm WASMGATE_BENCH_CONFIG='{...}' build/bench/plugin_bench
+//   WASMGATE_BENCH_NATIVE=build/plugins/native/hello-world.so build/bench/plugin_bench   (the native
+//   build of the plugin, for profiling the SDK's logic with symbols)
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
