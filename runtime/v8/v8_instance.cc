@@ -68,6 +68,22 @@ bool isWordType(ValType t) { return t == ValType::I32 || t == ValType::I64 || t 
   isolate->ThrowException(exception);
 }
 
+// What a host-side use of the JS API on this worker needs (off the call path): the isolate
+// entered, a handle scope, the worker's context entered, and any exception caught.
+struct JsScope {
+  explicit JsScope(WorkerIsolate& worker)
+      : entered(worker),
+        handles(worker.isolate),
+        context(worker.context.Get(worker.isolate)),
+        context_scope(context),
+        caught(worker.isolate) {}
+  EnteredIsolate entered;
+  v8::HandleScope handles;
+  v8::Local<v8::Context> context;
+  v8::Context::Scope context_scope;
+  v8::TryCatch caught;
+};
+
 const ImportBinding& bindingOf(const v8::FunctionCallbackInfo<v8::Value>& info) {
   return *static_cast<const ImportBinding*>(info.Data().As<v8::External>()->Value());
 }
@@ -239,12 +255,9 @@ std::optional<FunctionHandle> V8Instance::sequence(std::span<const FunctionHandl
   if (run_sig.params.size() > kMaxParams || run_sig.results.size() > 1) return std::nullopt;
   const std::vector<uint8_t> bytes = sequenceModule(sigs);
 
+  JsScope scope(*worker_);
   v8::Isolate* isolate = worker_->isolate;
-  EnteredIsolate entered(*worker_);
-  v8::HandleScope handles(isolate);
-  v8::Local<v8::Context> context = worker_->context.Get(isolate);
-  v8::Context::Scope context_scope(context);
-  v8::TryCatch caught(isolate);
+  v8::Local<v8::Context> context = scope.context;
   v8::Local<v8::WasmModuleObject> module;
   if (!v8::WasmModuleObject::Compile(isolate, {bytes.data(), bytes.size()}).ToLocal(&module)) return std::nullopt;
   v8::Local<v8::Object> imported = v8::Object::New(isolate);
@@ -271,17 +284,13 @@ std::optional<FunctionHandle> V8Instance::sequence(std::span<const FunctionHandl
 
 std::optional<uint32_t> V8Instance::sequenceStep(FunctionHandle f) {
   if (f.index >= functions_.size() || functions_[f.index].step.IsEmpty()) return std::nullopt;
+  JsScope scope(*worker_);
   v8::Isolate* isolate = worker_->isolate;
-  EnteredIsolate entered(*worker_);
-  v8::HandleScope handles(isolate);
-  v8::Local<v8::Context> context = worker_->context.Get(isolate);
-  v8::Context::Scope context_scope(context);
-  v8::TryCatch caught(isolate);
   v8::Local<v8::Value> value;
-  if (!functions_[f.index].step.Get(isolate)->Get(context, v8String(isolate, "value")).ToLocal(&value)) {
+  if (!functions_[f.index].step.Get(isolate)->Get(scope.context, v8String(isolate, "value")).ToLocal(&value)) {
     return std::nullopt;
   }
-  return static_cast<uint32_t>(value->Int32Value(context).FromMaybe(0));
+  return static_cast<uint32_t>(value->Int32Value(scope.context).FromMaybe(0));
 }
 
 Result<uint64_t> V8Instance::call(FunctionHandle f, std::span<const uint64_t> args) {
