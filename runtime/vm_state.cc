@@ -74,6 +74,10 @@ StreamControlHost default_control;
 
 const char* exportName(Export e) { return spec(e).name; }
 
+// The callbacks the gateway always makes back to back, chained into one guest entry each.
+constexpr Export kStreamStart[] = {Export::OnContextCreate, Export::OnRequestHeaders};
+constexpr Export kStreamEnd[] = {Export::OnLog, Export::OnDone, Export::OnDelete};
+
 VmState::VmState(VmConfig config, std::shared_ptr<const CompiledModule> module, abi::AbiVersion abi)
     : config_(std::move(config)), module_(std::move(module)), abi_(abi) {}
 
@@ -97,18 +101,18 @@ wasmgate::Status VmState::bind(std::unique_ptr<Instance> instance) {
     return makeError("plugin '" + name() +
                      "': exports neither malloc nor proxy_on_memory_allocate, so the host cannot pass it data");
   }
-  if (hasExport(Export::OnLog) && hasExport(Export::OnDone) && hasExport(Export::OnDelete)) {
-    const FunctionHandle ends[] = {*exports_[static_cast<size_t>(Export::OnLog)],
-                                   *exports_[static_cast<size_t>(Export::OnDone)],
-                                   *exports_[static_cast<size_t>(Export::OnDelete)]};
-    end_stream_ = instance_->sequence(ends);
-  }
-  if (hasExport(Export::OnContextCreate) && hasExport(Export::OnRequestHeaders)) {
-    const FunctionHandle starts[] = {*exports_[static_cast<size_t>(Export::OnContextCreate)],
-                                     *exports_[static_cast<size_t>(Export::OnRequestHeaders)]};
-    stream_start_ = instance_->sequence(starts);
-  }
+  end_stream_ = chain(kStreamEnd);
+  stream_start_ = chain(kStreamStart);
   return {};
+}
+
+std::optional<FunctionHandle> VmState::chain(std::span<const Export> exports) {
+  std::vector<FunctionHandle> fns;
+  for (Export e : exports) {
+    if (!hasExport(e)) return std::nullopt;
+    fns.push_back(*exports_[static_cast<size_t>(e)]);
+  }
+  return instance_->sequence(fns);
 }
 
 void VmState::fail(std::string message) {
@@ -175,20 +179,18 @@ Result<uint64_t> VmState::endStream(uint32_t id) {
     return done;
   }
   const uint64_t args[] = {id, id, id};
-  constexpr Export kEnds[] = {Export::OnLog, Export::OnDone, Export::OnDelete};
-  auto r = callFunction(*end_stream_, kEnds, id, args, CallOptions{});
+  auto r = callFunction(*end_stream_, kStreamEnd, id, args, CallOptions{});
   removeContext(id);
   return r;
 }
 
 Result<uint64_t> VmState::startStream(uint32_t id, uint32_t root_id, uint32_t num_headers, bool end_of_stream,
                                       bool* stop_forced) {
-  constexpr Export kStarts[] = {Export::OnContextCreate, Export::OnRequestHeaders};
   // ABI 0.1.0's header callbacks take no end_of_stream.
   const uint64_t with_end[] = {id, root_id, id, num_headers, end_of_stream};
   const std::span<const uint64_t> args(with_end, abi_ == abi::AbiVersion::V0_1_0 ? 4 : 5);
-  auto r = callFunction(*stream_start_, kStarts, id, args, {.windows = {}, .absent = 0, .stop_forced = stop_forced});
-  if (!r.ok() && instance_->sequenceStep(*stream_start_).value_or(0) == 0) removeContext(id);
+  auto r = callFunction(*stream_start_, kStreamStart, id, args, {.windows = {}, .absent = 0, .stop_forced = stop_forced});
+  if (!r.ok()) removeContext(id);  // the stream never started, so nothing ends it
   return r;
 }
 

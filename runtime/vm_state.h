@@ -104,7 +104,7 @@ class VmState final : public GuestHost {
   // into the guest when the engine can chain them; the context is removed in any case.
   Result<uint64_t> endStream(uint32_t id);
   // proxy_on_context_create and proxy_on_request_headers of stream `id` in one entry (the
-  // sequence exists when hasStreamStart()); the context is removed when the first one traps.
+  // sequence exists when hasStreamStart()); the context is removed when either traps.
   bool hasStreamStart() const { return stream_start_.has_value(); }
   Result<uint64_t> startStream(uint32_t id, uint32_t root_id, uint32_t num_headers, bool end_of_stream,
                                bool* stop_forced);
@@ -148,6 +148,8 @@ class VmState final : public GuestHost {
   Result<uint64_t> callFunction(FunctionHandle fn, std::span<const Export> names, uint32_t context_id,
                                 std::span<const uint64_t> args, const CallOptions& options);
   void runDeferred();
+  // Instance::sequence of `exports`, when the module has them all and the engine can chain them.
+  std::optional<FunctionHandle> chain(std::span<const Export> exports);
 
   VmConfig config_;
   std::shared_ptr<const CompiledModule> module_;

@@ -72,15 +72,21 @@ Result<abi::TrailerAction> onTrailers(VmState& vm, Export e, uint32_t id, uint32
   return trailerAction(r.value(), stopped);
 }
 
-}  // namespace
-
-Result<uint32_t> WasmVm::createStream(uint32_t root_id, const StreamHost& host) {
-  VmState& vm = *state_;
+// A new stream needs a working VM and a root context that is not retiring.
+wasmgate::Status requireLiveRoot(VmState& vm, uint32_t root_id) {
   if (vm.failed()) return vm.failureError();
   const Context* root = vm.context(root_id);
   if (root == nullptr || !root->isRoot() || root->awaiting_done) {
     return makeError("plugin '" + vm.name() + "': no live root context " + std::to_string(root_id));
   }
+  return {};
+}
+
+}  // namespace
+
+Result<uint32_t> WasmVm::createStream(uint32_t root_id, const StreamHost& host) {
+  VmState& vm = *state_;
+  if (auto live = requireLiveRoot(vm, root_id); !live.ok()) return live.error();
   const uint32_t id = vm.addStream(root_id, host).id;
   if (auto r = vm.call(Export::OnContextCreate, id, {id, root_id}); !r.ok()) {
     vm.removeContext(id);
@@ -99,11 +105,7 @@ Result<WasmVm::StartedStream> WasmVm::startStream(uint32_t root_id, const Stream
     if (!action.ok()) return action.error();
     return StartedStream{*id, *action};
   }
-  if (vm.failed()) return vm.failureError();
-  const Context* root = vm.context(root_id);
-  if (root == nullptr || !root->isRoot() || root->awaiting_done) {
-    return makeError("plugin '" + vm.name() + "': no live root context " + std::to_string(root_id));
-  }
+  if (auto live = requireLiveRoot(vm, root_id); !live.ok()) return live.error();
   const uint32_t id = vm.addStream(root_id, host).id;
   bool stopped = false;
   auto r = vm.startStream(id, root_id, num_headers, end_of_stream, &stopped);

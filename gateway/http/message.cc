@@ -2,26 +2,13 @@
 
 #include <algorithm>
 
+#include "common/ascii.h"
+
 namespace wasmgate::gateway {
 
-std::string toLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+std::string toLower(std::string_view s) { return asciiLowerCopy(s); }
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+bool equalsIgnoreCase(std::string_view a, std::string_view b) { return asciiEqualsIgnoreCase(a, b); }
 
 bool listHasToken(std::string_view list, std::string_view token) {
   while (!list.empty()) {

@@ -42,20 +42,6 @@ void WasmFilter::onStarted(uint32_t stream_id) {
   StreamRegistry::local().add(*this);
 }
 
-// The request headers of a stream the plugin has not seen yet: its context is created and shown
-// the headers in one call (WasmVm::startStream).
-Result<abi::HeaderAction> WasmFilter::startWithRequestHeaders(uint32_t num_headers, bool end_stream) {
-  uint32_t root_id = 0;
-  if (!pickVm(&root_id)) return makeError("");  // onFailure already applied the fail strategy
-  request_headers_open_ = true;
-  in_call_ = true;
-  plugin_.counters().calls++;
-  auto started = vm_->startStream(root_id, streamHost(), num_headers, end_stream);
-  in_call_ = false;
-  if (!started) return started.error();
-  onStarted(started->id);
-  return started->action;
-}
 
 void WasmFilter::onFailure(const std::string& why, bool decoding) {
   PluginCounters& c = plugin_.counters();
@@ -166,19 +152,24 @@ HeadersStatus WasmFilter::decodeHeaders(RequestHead& head, bool end_stream) {
   request_end_ = end_stream;
   const HeadersStatus failed = plugin_.spec().fail_open ? HeadersStatus::Continue : HeadersStatus::StopIteration;
   if (skipped_) return failed;
+  uint32_t root_id = 0;
+  if (!started_ && !pickVm(&root_id)) return failed;
   const size_t host_entries = head.headers.has("host") ? 1 : 0;
   const uint32_t num_headers = headerCount(head.headers, 4 - host_entries);
+  request_headers_open_ = true;
+  in_call_ = true;
+  plugin_.counters().calls++;
   Result<abi::HeaderAction> r = abi::HeaderAction::Continue;
   if (started_) {
-    request_headers_open_ = true;
-    in_call_ = true;
-    plugin_.counters().calls++;
     r = vm_->onRequestHeaders(stream_id_, num_headers, end_stream);
-    in_call_ = false;
   } else {
-    r = startWithRequestHeaders(num_headers, end_stream);
-    if (skipped_) return failed;  // no VM to run it on: the fail strategy was applied
+    // A stream the plugin has not seen: its context is created and shown the headers in one
+    // entry into the guest (WasmVm::startStream).
+    auto started = vm_->startStream(root_id, streamHost(), num_headers, end_stream);
+    if (started) onStarted(started->id);
+    r = started ? Result<abi::HeaderAction>(started->action) : Result<abi::HeaderAction>(started.error());
   }
+  in_call_ = false;
   if (!r) {
     onFailure(r.message(), true);
     return failed;

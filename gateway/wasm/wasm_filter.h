@@ -84,7 +84,6 @@ class WasmFilter final : public StreamFilter,
   bool ensureStream();
   bool pickVm(uint32_t* root_id);  // false (and the fail strategy applied) when there is none
   void onStarted(uint32_t stream_id);
-  Result<abi::HeaderAction> startWithRequestHeaders(uint32_t num_headers, bool end_stream);
   runtime::StreamHost streamHost() { return runtime::StreamHost{this, this, this, this}; }
   // A callback failed: count it, schedule the rebuild, apply the fail strategy.
   void onFailure(const std::string& why, bool decoding);

@@ -4,20 +4,12 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/ascii.h"
 #include "runtime/hostcalls/hostcalls.h"
 #include "runtime/pairs.h"
 
 namespace wasmgate::runtime::hostcalls {
 namespace {
-
-char lowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-// ASCII only (header names are tokens), and without the C locale's per-character call.
-std::string lowerCase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = lowerAscii(c);
-  return out;
-}
 
 // A header name lowered for one host call. Names that fit (nearly all) stay on the stack: every
 // header read and write of every plugin goes through here.
@@ -25,11 +17,11 @@ class LoweredName {
  public:
   explicit LoweredName(std::string_view name) {
     if (name.size() > sizeof(inline_)) {
-      spilled_ = lowerCase(name);
+      spilled_ = asciiLowerCopy(name);
       view_ = spilled_;
       return;
     }
-    for (size_t i = 0; i < name.size(); ++i) inline_[i] = lowerAscii(name[i]);
+    for (size_t i = 0; i < name.size(); ++i) inline_[i] = asciiLower(name[i]);
     view_ = std::string_view(inline_, name.size());
   }
   LoweredName(const LoweredName&) = delete;
@@ -41,14 +33,6 @@ class LoweredName {
   std::string spilled_;
   std::string_view view_;
 };
-
-bool equalsIgnoringCase(std::string_view a, std::string_view lowered) {
-  if (a.size() != lowered.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (lowerAscii(a[i]) != lowered[i]) return false;
-  }
-  return true;
-}
 
 bool isStreamMap(uint32_t type) { return type <= static_cast<uint32_t>(abi::MapType::ResponseTrailers); }
 
@@ -77,7 +61,7 @@ void getHeaderMapValue(HostCall& call) {
   VmState& vm = vmStateOf(call);
   std::string value;
   if (const Pairs* map = callResponseMap(vm, type)) {
-    auto it = std::find_if(map->begin(), map->end(), [&](const auto& p) { return equalsIgnoringCase(p.first, key.view()); });
+    auto it = std::find_if(map->begin(), map->end(), [&](const auto& p) { return asciiEqualsIgnoreCase(p.first, key.view()); });
     if (it == map->end()) return finish(call, abi::Status::NotFound);
     value = it->second;
   } else if (const Context* stream = mapStream(vm); stream && isStreamMap(type)) {
@@ -191,7 +175,7 @@ void setHeaderMapPairs(HostCall& call) {
   if (!bytes) return finish(call, abi::Status::InvalidMemoryAccess);
   auto pairs = parsePairs(*bytes);
   if (!pairs) return finish(call, abi::Status::BadArgument);
-  for (auto& [key, value] : *pairs) key = lowerCase(key);
+  for (auto& [key, value] : *pairs) key = asciiLowerCopy(key);
   const Context* stream = mapStream(vmStateOf(call));
   if (stream == nullptr || !isStreamMap(type)) return finish(call, abi::Status::BadArgument);
   finish(call, VmState::headers(*stream).setHeaders(static_cast<abi::MapType>(type), *pairs));
