@@ -23,6 +23,16 @@ namespace wasmgate::runtime {
 
 class Instance;
 
+// Where a host function can leave bytes for the guest instead of allocating guest memory itself
+// (see HostCall::deferCopyOut). Implemented by engines that support it.
+class CopyOutDeferral {
+ public:
+  virtual std::span<uint8_t> begin(size_t size, uint32_t ptr_ptr, uint32_t size_ptr, uint32_t failure_result) = 0;
+
+ protected:
+  ~CopyOutDeferral() = default;
+};
+
 // One call from guest code into a host function, filled in by the engine.
 struct HostCall {
   Instance* instance;
@@ -31,12 +41,26 @@ struct HostCall {
   // Set by trap(): the guest call unwinds and the outer Instance::call() fails with this message.
   bool trapped = false;
   std::string trap_message;
+  // Set by the engine for an import marked HostFunction::copies_out when it can defer the copy.
+  CopyOutDeferral* deferral = nullptr;
 
   uint32_t u32(size_t i) const { return static_cast<uint32_t>(args[i]); }
   uint64_t u64(size_t i) const { return args[i]; }
   void trap(std::string message) {
     trapped = true;
     trap_message = std::move(message);
+  }
+
+  // Returning bytes to the guest means memory the guest allocates (proxy-wasm's return_value_data
+  // and return_value_size words). Re-entering the guest from a host function to allocate costs an
+  // engine entry (~150-300 ns with cold caches); instead, a host function may fill the buffer this
+  // returns and return normally. The engine then calls the module's allocator from wasm, copies
+  // the buffer there and stores the address and size at the guest words `ptr_ptr` and `size_ptr`;
+  // the import returns `result` as the host function set it, or `failure_result` if the guest
+  // gave no usable memory. An empty span (no deferral here, one already begun in this call, or
+  // `size` too large) means: allocate the old way.
+  std::span<uint8_t> deferCopyOut(size_t size, uint32_t ptr_ptr, uint32_t size_ptr, uint32_t failure_result) {
+    return deferral != nullptr ? deferral->begin(size, ptr_ptr, size_ptr, failure_result) : std::span<uint8_t>();
   }
 };
 
@@ -48,6 +72,9 @@ struct HostFunction {
   std::string_view name;
   FuncSig sig;
   HostFn fn;
+  // It may return bytes through HostCall::deferCopyOut; its signature is i32 parameters and an
+  // i32 result that is never negative (a proxy-wasm status).
+  bool copies_out = false;
 };
 
 // A module compiled for this process; shared by all workers.

@@ -291,6 +291,13 @@ abi::Status VmState::copyOutWith(HostCall& call, size_t size, FunctionRef<void(s
                                  uint64_t ptr_ptr, uint64_t size_ptr) {
   uint32_t address = 0;
   if (size > UINT32_MAX) return abi::Status::InvalidMemoryAccess;
+  // Usually the engine allocates once this host function returned, without a second entry.
+  if (std::span<uint8_t> later = call.deferCopyOut(size, static_cast<uint32_t>(ptr_ptr), static_cast<uint32_t>(size_ptr),
+                                                   static_cast<uint32_t>(abi::Status::InvalidMemoryAccess));
+      !later.empty()) {
+    fill(later);
+    return abi::Status::Ok;
+  }
   if (size != 0) {
     const Export allocator = hasExport(Export::Malloc) ? Export::Malloc : Export::OnMemoryAllocate;
     // Re-entrant call into the guest; its memory may grow, so take a new view afterwards.

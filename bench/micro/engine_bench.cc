@@ -4,6 +4,7 @@
 // also time instantiating that module (every import bound to a no-op host function).
 // Figures and the command line are recorded in docs/performance.md.
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -87,6 +88,54 @@ void BM_ThreeCallsInSequence(benchmark::State& state) {
   benchmark::DoNotOptimize(arg);
 }
 BENCHMARK(BM_ThreeCallsInSequence);
+
+// A host function returning 16 bytes to the guest (as proxy_get_header_map_value does), from a
+// guest loop of kCalls: with the copy deferred to the copy-out module (copies_out), and the old
+// way, re-entering the guest's allocator from the host function. "per_call" is one of them.
+void copyOut16(HostCall& call) {
+  static constexpr char kValue[] = "0123456789abcdef";
+  std::span<uint8_t> later = call.deferCopyOut(16, call.u32(0), call.u32(1), 1);
+  if (!later.empty()) {
+    std::memcpy(later.data(), kValue, 16);
+    return;
+  }
+  const std::optional<FunctionHandle> malloc_fn = call.instance->function("malloc");  // a short scan
+  auto allocated = call.instance->call(*malloc_fn, {16});
+  if (!allocated.ok()) return call.trap(allocated.message());
+  const auto address = static_cast<uint32_t>(allocated.value());
+  std::span<uint8_t> memory = call.instance->memory();
+  std::memcpy(memory.data() + address, kValue, 16);
+  std::memcpy(memory.data() + call.u32(0), &address, 4);
+  const uint32_t size = 16;
+  std::memcpy(memory.data() + call.u32(1), &size, 4);
+}
+const HostFunction kGiveDeferred{"env", "give", {{ValType::I32, ValType::I32}, {ValType::I32}}, copyOut16, true};
+const HostFunction kGiveReentrant{"env", "give", {{ValType::I32, ValType::I32}, {ValType::I32}}, copyOut16, false};
+const HostFunction kGiveTwice{"env", "give_twice", {std::vector<ValType>(4, ValType::I32), {ValType::I32}},
+                              [](HostCall& call) { call.result = 1; }};
+
+void copyOutLoop(benchmark::State& state, const HostFunction& give) {
+  constexpr uint64_t kCalls = 1000;
+  auto compiled = v8Engine().compile(readFile(std::string(WASMGATE_WAT_DIR) + "/engine_copy_out.wasm"), "copy_out");
+  auto worker = v8Engine().newWorker();
+  const HostFunction* imports[] = {&give, &kGiveTwice};
+  auto instance = mustInstantiate(*worker, *compiled.value(), imports);
+  instance->call(*instance->function("set_mode"), {3}).value();  // one block, handed out again and again
+  const FunctionHandle loop = *instance->function("give_loop");
+  for (auto _ : state) {
+    auto failed = instance->call(loop, {kCalls});
+    if (!failed.ok() || failed.value() != 0) {
+      state.SkipWithError(failed.ok() ? "a copy failed" : failed.message().c_str());
+      break;
+    }
+  }
+  state.counters["per_call"] =
+      benchmark::Counter(kCalls, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+void BM_CopyOutDeferred(benchmark::State& state) { copyOutLoop(state, kGiveDeferred); }
+void BM_CopyOutReentrant(benchmark::State& state) { copyOutLoop(state, kGiveReentrant); }
+BENCHMARK(BM_CopyOutDeferred);
+BENCHMARK(BM_CopyOutReentrant);
 
 // One iteration is one guest loop making kCalls imports; "per_call" is the cost of one.
 void BM_GuestToHostCall(benchmark::State& state) {

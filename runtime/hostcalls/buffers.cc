@@ -88,7 +88,7 @@ void getBufferStatus(HostCall& call) {
 
 std::span<const Entry> bufferFunctions() {
   static const Entry entries[] = {
-      {{"env", "proxy_get_buffer_bytes", i32Sig(5), getBufferBytes}, kAllAbis},
+      {{"env", "proxy_get_buffer_bytes", i32Sig(5), getBufferBytes, kCopiesOut}, kAllAbis},
       {{"env", "proxy_set_buffer_bytes", i32Sig(5), setBufferBytes}, kAllAbis},
       {{"env", "proxy_get_buffer_status", i32Sig(3), getBufferStatus}, kAllAbis},
   };

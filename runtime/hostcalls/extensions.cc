@@ -77,7 +77,7 @@ std::span<const Entry> extensionFunctions() {
       {{"env", "proxy_grpc_cancel", i32Sig(1), grpcToken}, kAllAbis},
       {{"env", "proxy_grpc_close", i32Sig(1), grpcToken}, kAllAbis},
       {{"env", "proxy_inject_encoded_data_to_filter_chain", i32Sig(3), injectEncodedData}, kHigressAbis},
-      {{"env", "proxy_get_upstream_hosts", i32Sig(2), getUpstreamHosts}, kHigressAbis},
+      {{"env", "proxy_get_upstream_hosts", i32Sig(2), getUpstreamHosts, kCopiesOut}, kHigressAbis},
       {{"env", "proxy_set_upstream_override_host", i32Sig(2), setUpstreamOverrideHost}, kHigressAbis},
   };
   return entries;

@@ -39,7 +39,7 @@ void callForeignFunction(HostCall& call) {
 
 std::span<const Entry> foreignFunctions() {
   static const Entry entries[] = {
-      {{"env", "proxy_call_foreign_function", i32Sig(6), callForeignFunction}, kAllAbis},
+      {{"env", "proxy_call_foreign_function", i32Sig(6), callForeignFunction, kCopiesOut}, kAllAbis},
   };
   return entries;
 }

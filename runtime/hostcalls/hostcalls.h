@@ -35,6 +35,9 @@ struct Entry {
   uint8_t abis;
 };
 
+// HostFunction::copies_out, for the entries of functions that return bytes through VmState::copyOut.
+inline constexpr bool kCopiesOut = true;
+
 // "(i32 x params) -> i32", the shape of nearly every proxy-wasm host function.
 FuncSig i32Sig(size_t params);
 

@@ -75,12 +75,12 @@ void dequeueSharedQueue(HostCall& call) {
 
 std::span<const Entry> sharedDataFunctions() {
   static const Entry entries[] = {
-      {{"env", "proxy_get_shared_data", i32Sig(5), getSharedData}, kAllAbis},
+      {{"env", "proxy_get_shared_data", i32Sig(5), getSharedData, kCopiesOut}, kAllAbis},
       {{"env", "proxy_set_shared_data", i32Sig(5), setSharedData}, kAllAbis},
       {{"env", "proxy_register_shared_queue", i32Sig(3), registerSharedQueue}, kAllAbis},
       {{"env", "proxy_resolve_shared_queue", i32Sig(5), resolveSharedQueue}, kAllAbis},
       {{"env", "proxy_enqueue_shared_queue", i32Sig(3), enqueueSharedQueue}, kAllAbis},
-      {{"env", "proxy_dequeue_shared_queue", i32Sig(3), dequeueSharedQueue}, kAllAbis},
+      {{"env", "proxy_dequeue_shared_queue", i32Sig(3), dequeueSharedQueue, kCopiesOut}, kAllAbis},
   };
   return entries;
 }

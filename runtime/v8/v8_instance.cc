@@ -5,10 +5,14 @@
 
 #include <bit>
 #include <cassert>
+#include <cstddef>
 #include <cstring>
+#include <new>
 
 #include <libplatform/libplatform.h>
 
+#include "runtime/copy_out_module.h"
+#include "runtime/guest_memory.h"
 #include "runtime/sequence_module.h"
 #include "runtime/v8/v8_platform.h"
 
@@ -17,6 +21,10 @@ namespace {
 
 // Pending foreground tasks (GC finalisation and the like) are run every this many outermost calls.
 constexpr uint32_t kCallsPerTaskPump = 1024;
+
+// Deferred copies stop paying above this: the bytes are copied twice (here, then into the guest),
+// and for large ones that costs more than the engine entry it saves.
+constexpr size_t kMaxDeferredCopy = 4096;
 
 // The small integer V8 hands over for almost every i32, read the way V8's own inline helpers
 // (Value::IsUndefined, ReturnValue::Set) read tagged values; nullopt for anything else.
@@ -103,6 +111,56 @@ void hostTrampolineI32(const v8::FunctionCallbackInfo<v8::Value>& info) {
   if (binding.has_result) info.GetReturnValue().Set(static_cast<int32_t>(call.result));
 }
 
+// The callback behind imports marked HostFunction::copies_out (i32 only, with an i32 result):
+// like hostTrampolineI32, except that when the host function began a deferred copy it answers
+// kCopyOutPending | size, and the copy-out module in front of it allocates and calls "complete".
+void hostTrampolineCopyOut(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  const ImportBinding& binding = bindingOf(info);
+  V8Instance& instance = *binding.instance;
+  instance.forgetMemoryView();
+  v8::Isolate* isolate = info.GetIsolate();
+  uint64_t args[kMaxParams];
+  const int param_count = static_cast<int>(binding.param_count);
+  for (int i = 0; i < param_count; ++i) args[i] = toWord(info[i], ValType::I32, isolate);
+  PendingCopyOut& pending = instance.pendingCopyOut();
+  // Called from inside the allocator of another copy (never seen, but possible): that copy stays
+  // pending, and this one allocates the old way (begin() refuses while one is pending).
+  const bool nested = pending.active;
+  HostCall call{&instance, args, 0, false, {}, instance.copyOutDeferral()};
+  binding.fn(call);
+  if (call.trapped) {
+    if (!nested) pending.active = false;
+    return throwHostTrap(isolate, instance, call);
+  }
+  if (pending.active && !nested) {
+    pending.result = static_cast<uint32_t>(call.result);
+    info.GetReturnValue().Set(static_cast<int32_t>(kCopyOutPending | static_cast<uint32_t>(pending.bytes.size())));
+    return;
+  }
+  info.GetReturnValue().Set(static_cast<int32_t>(call.result));
+}
+
+// The copy-out module's "complete": the guest allocated `address` (argument 0) for the pending
+// copy. Copies it there and stores the address and size, or answers the failure result.
+void copyOutComplete(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  V8Instance& instance = *static_cast<V8Instance*>(info.Data().As<v8::External>()->Value());
+  instance.forgetMemoryView();  // the allocator ran: memory may have grown
+  PendingCopyOut& pending = instance.pendingCopyOut();
+  uint32_t answer = pending.failure_result;
+  if (pending.active) {
+    pending.active = false;
+    const auto address = static_cast<uint32_t>(toWord(info[0], ValType::I32, info.GetIsolate()));
+    const auto size = static_cast<uint32_t>(pending.bytes.size());
+    GuestMemory memory(instance);
+    const std::string_view bytes(reinterpret_cast<const char*>(pending.bytes.data()), size);
+    if (address != 0 && memory.write(address, bytes) && memory.store<uint32_t>(pending.ptr_ptr, address) &&
+        memory.store<uint32_t>(pending.size_ptr, size)) {
+      answer = pending.result;
+    }
+  }
+  info.GetReturnValue().Set(static_cast<int32_t>(answer));
+}
+
 // The callback behind every other import: any mix of i32, i64, f32 and f64.
 void hostTrampoline(const v8::FunctionCallbackInfo<v8::Value>& info) {
   const ImportBinding& binding = bindingOf(info);
@@ -132,6 +190,16 @@ V8Instance::V8Instance(std::shared_ptr<WorkerIsolate> worker, const CompiledModu
 
 V8Instance::~V8Instance() = default;
 
+std::span<uint8_t> PendingCopyOut::begin(size_t size, uint32_t to_ptr, uint32_t to_size, uint32_t failure) {
+  if (active || size == 0 || size > kMaxDeferredCopy) return {};
+  active = true;
+  bytes.resize(size);
+  ptr_ptr = to_ptr;
+  size_ptr = to_size;
+  failure_result = failure;
+  return bytes;
+}
+
 Status V8Instance::instantiate(v8::Local<v8::Context> context, v8::Local<v8::Value> module_object,
                                std::span<const HostFunction* const> imports) {
   v8::Isolate* isolate = worker_->isolate;
@@ -139,8 +207,12 @@ Status V8Instance::instantiate(v8::Local<v8::Context> context, v8::Local<v8::Val
     return makeError(std::to_string(imports.size()) + " host functions given for " +
                      std::to_string(info_.imports.size()) + " imports");
   }
+  // Copying imports go through the copy-out module only if the guest has an allocator to call.
+  const ExportInfo* allocator = info_.allocator().empty() ? nullptr : info_.findExport(info_.allocator());
+  const bool can_wrap = allocator != nullptr && allocator->sig == FuncSig{{ValType::I32}, {ValType::I32}};
   bindings_ = std::make_unique<ImportBinding[]>(imports.size());
-  v8::Local<v8::Object> import_object = v8::Object::New(isolate);
+  std::vector<v8::Local<v8::Value>> functions(imports.size());
+  std::vector<size_t> wrapped;
   for (size_t i = 0; i < imports.size(); ++i) {
     const ImportInfo& imp = info_.imports[i];
     if (imp.kind != ExternKind::Function) {
@@ -160,23 +232,33 @@ Status V8Instance::instantiate(v8::Local<v8::Context> context, v8::Local<v8::Val
 
     bool i32_only = imp.sig.results.empty() || imp.sig.results[0] == ValType::I32;
     for (ValType t : imp.sig.params) i32_only = i32_only && t == ValType::I32;
+    const bool copying = can_wrap && host->copies_out && i32_only && imp.sig.results.size() == 1;
+    if (copying) wrapped.push_back(i);
     bindings_[i] = ImportBinding{this, host->fn, &imp.sig, static_cast<uint32_t>(imp.sig.params.size()),
                                  !imp.sig.results.empty()};
+    v8::FunctionCallback trampoline = copying ? hostTrampolineCopyOut : i32_only ? hostTrampolineI32 : hostTrampoline;
     v8::Local<v8::Function> fn;
-    if (!v8::Function::New(context, i32_only ? hostTrampolineI32 : hostTrampoline, v8::External::New(isolate, &bindings_[i]),
+    if (!v8::Function::New(context, trampoline, v8::External::New(isolate, &bindings_[i]),
                            static_cast<int>(imp.sig.params.size()), v8::ConstructorBehavior::kThrow)
              .ToLocal(&fn)) {
       return makeError("import " + importName(imp) + ": cannot create the host function");
     }
     fn->SetName(v8String(isolate, imp.name));
+    functions[i] = fn;
+  }
+  v8::Local<v8::Object> allocator_table;
+  if (!wrapped.empty()) allocator_table = wrapCopyingImports(context, wrapped, functions);
 
+  v8::Local<v8::Object> import_object = v8::Object::New(isolate);
+  for (size_t i = 0; i < imports.size(); ++i) {
+    const ImportInfo& imp = info_.imports[i];
     v8::Local<v8::String> module_key = v8String(isolate, imp.module);
     v8::Local<v8::Value> namespace_value;
     if (!import_object->Get(context, module_key).ToLocal(&namespace_value) || !namespace_value->IsObject()) {
       namespace_value = v8::Object::New(isolate);
       import_object->Set(context, module_key, namespace_value).Check();
     }
-    namespace_value.As<v8::Object>()->Set(context, v8String(isolate, imp.name), fn).Check();
+    namespace_value.As<v8::Object>()->Set(context, v8String(isolate, imp.name), functions[i]).Check();
   }
 
   v8::TryCatch caught(isolate);
@@ -199,7 +281,71 @@ Status V8Instance::instantiate(v8::Local<v8::Context> context, v8::Local<v8::Val
     }
     break;
   }
+  if (!allocator_table.IsEmpty()) setAllocator(context, allocator_table, exports.As<v8::Object>());
   return {};
+}
+
+v8::Local<v8::Object> V8Instance::wrapCopyingImports(v8::Local<v8::Context> context, const std::vector<size_t>& wrapped,
+                                                     std::vector<v8::Local<v8::Value>>& functions) {
+  v8::Isolate* isolate = worker_->isolate;
+  std::vector<uint32_t> param_counts;
+  for (size_t i : wrapped) param_counts.push_back(static_cast<uint32_t>(info_.imports[i].sig.params.size()));
+  std::vector<uint8_t> bytes = copyOutModule(param_counts);
+
+  v8::TryCatch caught(isolate);
+  v8::Local<v8::WasmModuleObject> module;
+  std::string key(bytes.begin(), bytes.end());
+  auto& compiled = worker_->copy_out_modules;
+  if (auto it = compiled.find(key); it != compiled.end()) {
+    module = it->second.Get(isolate);
+  } else {
+    if (!v8::WasmModuleObject::Compile(isolate, {bytes.data(), bytes.size()}).ToLocal(&module)) return {};
+    compiled[std::move(key)].Reset(isolate, module);
+  }
+  v8::Local<v8::Object> host = v8::Object::New(isolate);
+  v8::Local<v8::Function> complete;
+  if (!v8::Function::New(context, copyOutComplete, v8::External::New(isolate, this), 1, v8::ConstructorBehavior::kThrow)
+           .ToLocal(&complete) ||
+      host->Set(context, v8String(isolate, "complete"), complete).IsNothing()) {
+    return {};
+  }
+  for (size_t k = 0; k < wrapped.size(); ++k) {
+    if (host->Set(context, v8String(isolate, std::to_string(k)), functions[wrapped[k]]).IsNothing()) return {};
+  }
+  v8::Local<v8::Object> import_object = v8::Object::New(isolate);
+  if (import_object->Set(context, v8String(isolate, "host"), host).IsNothing()) return {};
+  v8::Local<v8::Value> argv[] = {module, import_object};
+  v8::Local<v8::Object> instance;
+  v8::Local<v8::Value> exports, table;
+  if (!worker_->instance_constructor.Get(isolate)->NewInstance(context, 2, argv).ToLocal(&instance) ||
+      !instance->Get(context, v8String(isolate, "exports")).ToLocal(&exports) || !exports->IsObject() ||
+      !exports.As<v8::Object>()->Get(context, v8String(isolate, "alloc")).ToLocal(&table) || !table->IsObject()) {
+    return {};
+  }
+  std::vector<v8::Local<v8::Value>> wrappers(wrapped.size());
+  for (size_t k = 0; k < wrapped.size(); ++k) {
+    if (!exports.As<v8::Object>()->Get(context, v8String(isolate, std::to_string(k))).ToLocal(&wrappers[k]) ||
+        !wrappers[k]->IsFunction()) {
+      return {};
+    }
+  }
+  for (size_t k = 0; k < wrapped.size(); ++k) functions[wrapped[k]] = wrappers[k];
+  return table.As<v8::Object>();
+}
+
+// Table slot 0 of the copy-out module becomes the guest's allocator; until then (the plugin's
+// start function, if any) copying imports allocate the old way.
+void V8Instance::setAllocator(v8::Local<v8::Context> context, v8::Local<v8::Object> table,
+                              v8::Local<v8::Object> exports) {
+  v8::Isolate* isolate = worker_->isolate;
+  v8::TryCatch caught(isolate);
+  v8::Local<v8::Value> allocator, set;
+  if (!exports->Get(context, v8String(isolate, info_.allocator())).ToLocal(&allocator) || !allocator->IsFunction() ||
+      !table->Get(context, v8String(isolate, "set")).ToLocal(&set) || !set->IsFunction()) {
+    return;
+  }
+  v8::Local<v8::Value> argv[] = {v8::Integer::New(isolate, 0), allocator};
+  copy_out_ready_ = !set.As<v8::Function>()->Call(context, table, 2, argv).IsEmpty();
 }
 
 std::span<uint8_t> V8Instance::memory() {
@@ -308,11 +454,17 @@ Result<uint64_t> V8Instance::call(FunctionHandle f, std::span<const uint64_t> ar
   // No Context::Scope: Function::Call enters the function's context itself.
   v8::Local<v8::Context> context = worker.context.Get(isolate);
 
-  v8::Local<v8::Value> argv[kMaxParams];
-  for (size_t i = 0; i < args.size(); ++i) argv[i] = fromWord(isolate, args[i], target.sig.params[i]);
+  // Only the handles passed are constructed: value-initialising all kMaxParams of them (a 256-byte
+  // memset per call) showed up in profiles.
+  alignas(v8::Local<v8::Value>) std::byte argv_storage[kMaxParams * sizeof(v8::Local<v8::Value>)];
+  auto* argv = reinterpret_cast<v8::Local<v8::Value>*>(argv_storage);
+  for (size_t i = 0; i < args.size(); ++i) new (&argv[i]) v8::Local<v8::Value>(fromWord(isolate, args[i], target.sig.params[i]));
 
   const bool outermost = worker.call_depth == 0;
-  if (outermost) worker.beginOutermostCall();
+  if (outermost) {
+    worker.beginOutermostCall();
+    copy_out_.active = false;  // a copy left behind by a trapping allocator
+  }
   ++worker.call_depth;
   Result<uint64_t> outcome = uint64_t{0};
   {

@@ -4,6 +4,7 @@
 // Internal to runtime/v8/. Thread affinity: the thread of the WorkerEngine that created it.
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <string>
@@ -31,6 +32,19 @@ struct ImportBinding {
   bool has_result;
 };
 
+// A copy begun with HostCall::deferCopyOut, finished by the copy-out module's "complete" once the
+// guest allocated memory for it.
+struct PendingCopyOut final : CopyOutDeferral {
+  std::span<uint8_t> begin(size_t size, uint32_t ptr_ptr, uint32_t size_ptr, uint32_t failure_result) override;
+
+  bool active = false;
+  std::vector<uint8_t> bytes;  // its capacity is kept from one copy to the next
+  uint32_t ptr_ptr = 0;
+  uint32_t size_ptr = 0;
+  uint32_t failure_result = 0;
+  uint32_t result = 0;  // what the host function returned
+};
+
 class V8Instance final : public Instance {
  public:
   V8Instance(std::shared_ptr<WorkerIsolate> worker, const CompiledModule& module);
@@ -53,6 +67,11 @@ class V8Instance final : public Instance {
 
   WorkerIsolate& worker() { return *worker_; }
 
+  // For the trampolines: the deferral a copying import may use (null until the copy-out module's
+  // table holds the allocator), and the copy it may have begun.
+  PendingCopyOut* copyOutDeferral() { return copy_out_ready_ ? &copy_out_ : nullptr; }
+  PendingCopyOut& pendingCopyOut() { return copy_out_; }
+
  private:
   struct ExportedFunction {
     std::string name;
@@ -62,6 +81,11 @@ class V8Instance final : public Instance {
   };
 
   Error callFailure(v8::TryCatch& caught, v8::Local<v8::Context> context);
+  // Puts the copy-out module in front of the imports `wrapped` (indices into `functions`) and
+  // returns its allocator table; empty if the module cannot be set up (they stay direct then).
+  v8::Local<v8::Object> wrapCopyingImports(v8::Local<v8::Context> context, const std::vector<size_t>& wrapped,
+                                           std::vector<v8::Local<v8::Value>>& functions);
+  void setAllocator(v8::Local<v8::Context> context, v8::Local<v8::Object> table, v8::Local<v8::Object> exports);
 
   std::shared_ptr<WorkerIsolate> worker_;  // first member: the isolate outlives the handles below
   // A copy, so an instance never depends on the lifetime of the CompiledModule it came from.
@@ -72,6 +96,8 @@ class V8Instance final : public Instance {
   // The last view of memory_, valid until guest code runs again (see forgetMemoryView).
   std::span<uint8_t> memory_view_;
   bool memory_view_valid_ = false;
+  PendingCopyOut copy_out_;
+  bool copy_out_ready_ = false;
   // A deque: a host function may look up a new export in the middle of a call() that holds a
   // reference to another entry.
   std::deque<ExportedFunction> functions_;

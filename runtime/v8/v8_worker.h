@@ -9,7 +9,9 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
+#include <string>
 #include <thread>
 
 #include <v8.h>
@@ -48,6 +50,10 @@ struct WorkerIsolate {
   // which the innermost Instance::call() that catches that exception reports.
   v8::Global<v8::Value> host_trap_exception;
   std::string host_trap_message;
+
+  // The copy-out modules (runtime/copy_out_module.h) compiled so far, by their bytes: every
+  // instance of a plugin needs the same one.
+  std::map<std::string, v8::Global<v8::WasmModuleObject>> copy_out_modules;
 
  private:
   std::atomic<bool> running{false};
