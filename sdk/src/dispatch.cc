@@ -54,6 +54,11 @@ struct Dispatch {
   std::map<uint32_t, PluginEntry> plugins;
   std::map<uint32_t, StreamEntry> streams;
   uint32_t current = 0;
+  // The stream looked up last. The host calls one stream several times in a row (create and
+  // request headers; response headers and body; log, done and delete), and with many streams live
+  // each map lookup walks nodes that are cold by then.
+  uint32_t last_stream_id = 0;
+  StreamEntry* last_stream = nullptr;
 };
 
 // std::map rather than unordered_map: a few live contexts, and ~3 KB less per plugin.
@@ -86,9 +91,14 @@ class CurrentContext {
   uint32_t saved_;
 };
 
-types::HttpContext* stream(uint32_t id) {
-  auto it = state().streams.find(id);
-  return it == state().streams.end() ? nullptr : it->second.context.get();
+types::HttpContext* stream(Dispatch& d, uint32_t id) {
+  if (d.last_stream == nullptr || d.last_stream_id != id) {
+    auto it = d.streams.find(id);
+    if (it == d.streams.end()) return nullptr;
+    d.last_stream_id = id;
+    d.last_stream = &it->second;
+  }
+  return d.last_stream->context.get();
 }
 
 PluginEntry* plugin(uint32_t id) {
@@ -129,6 +139,7 @@ void RegisterRedisCallout(uint32_t token, std::function<void(int, uint32_t)> cal
 }
 
 void ResetDispatchForTesting() {
+  state().last_stream = nullptr;
   state().streams.clear();
   state().plugins.clear();
   state().vm.reset();
@@ -154,7 +165,12 @@ WASMGATE_EXPORT(proxy_on_context_create) void proxy_on_context_create(uint32_t i
   }
   PluginEntry* p = plugin(parent);
   if (!p || !p->context) return logUnknown("proxy_on_context_create: parent", parent);
-  if (auto http = p->context->NewHttpContext(id)) d.streams[id] = StreamEntry{std::move(http), parent};
+  if (auto http = p->context->NewHttpContext(id)) {
+    StreamEntry& entry = d.streams[id];
+    entry = StreamEntry{std::move(http), parent};
+    d.last_stream_id = id;
+    d.last_stream = &entry;
+  }
 }
 
 WASMGATE_EXPORT(proxy_on_vm_start) uint32_t proxy_on_vm_start(uint32_t root, uint32_t size) {
@@ -172,7 +188,7 @@ WASMGATE_EXPORT(proxy_on_configure) uint32_t proxy_on_configure(uint32_t root, u
 
 #define WASMGATE_STREAM_CALL(id, call, fallback) \
   CurrentContext scope(id);                      \
-  types::HttpContext* s = stream(id);            \
+  types::HttpContext* s = stream(state(), id);   \
   return s ? s->call : (fallback)
 
 WASMGATE_EXPORT(proxy_on_request_headers)
@@ -203,7 +219,7 @@ uint32_t proxy_on_response_trailers(uint32_t id, uint32_t trailers) {
 
 WASMGATE_EXPORT(proxy_on_log) void proxy_on_log(uint32_t id) {
   CurrentContext scope(id);
-  if (types::HttpContext* s = stream(id)) s->OnHttpStreamDone();
+  if (types::HttpContext* s = stream(state(), id)) s->OnHttpStreamDone();
 }
 
 WASMGATE_EXPORT(proxy_on_done) uint32_t proxy_on_done(uint32_t id) {
@@ -215,8 +231,10 @@ WASMGATE_EXPORT(proxy_on_done) uint32_t proxy_on_done(uint32_t id) {
 WASMGATE_EXPORT(proxy_on_delete) void proxy_on_delete(uint32_t id) {
   CurrentContext scope(id);
   // Move out first: a context's destructor may look itself up.
-  auto s = state().streams.extract(id);
-  auto p = state().plugins.extract(id);
+  Dispatch& d = state();
+  if (d.last_stream_id == id) d.last_stream = nullptr;
+  auto s = d.streams.extract(id);
+  auto p = d.plugins.extract(id);
 }
 
 WASMGATE_EXPORT(proxy_on_tick) void proxy_on_tick(uint32_t root) {
