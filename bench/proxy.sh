@@ -13,7 +13,9 @@
 #              rows of bench/plugins/ (hello-world, five hello-world instances, five different plugins,
 #              a 64 KB body rewrite).
 #              BASELINE (a wasmgate binary, e.g. one built from an earlier commit): each wasmgate
-#              row is run with it too, as "baseline (...)", for a before/after in the same run.
+#              row is run with it too, as "baseline (...)", for a before/after in the same run;
+#              BASELINE_PLUGIN_DIR (default: BUILD_DIR/plugins) is where its rows take plugins
+#              from (the earlier commit's build/plugins, to compare SDK changes too).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,7 +45,7 @@ BACKEND_PORT=$(free_port); PROXY_PORT=$(free_port)
 render() {
   sed -e "s|@DIR@|$dir|g" -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" -e "s|@PROXY_PORT@|$PROXY_PORT|g" \
       -e "s|@WASMGATE_PORT@|$WASMGATE_PORT|g" -e "s|@ADMIN_PORT@|$ADMIN_PORT|g" -e "s|@WORKERS@|$WORKERS|g" \
-      -e "s|@PLUGIN_DIR@|$build/plugins|g" "$1" > "$2"
+      -e "s|@PLUGIN_DIR@|${plugin_dir:-$build/plugins}|g" "$1" > "$2"
 }
 WASMGATE_PORT=0; ADMIN_PORT=0
 render "$here/nginx/backend.conf.in" "$dir/backend.conf"
@@ -65,6 +67,8 @@ start_wasmgate() {  # label [extra-yaml-file [binary]]
   render "$here/nginx/wasmgate.yaml.in" "$dir/wasmgate-$n.yaml"
   local path=/
   if [ -n "${2:-}" ]; then
+    plugin_dir=$build/plugins
+    [ -n "${3:-}" ] && plugin_dir=${BASELINE_PLUGIN_DIR:-$build/plugins}
     render "$2" "$dir/extra-$n.yaml"
     cat "$dir/extra-$n.yaml" >> "$dir/wasmgate-$n.yaml"
     path=$(sed -n 's/^# path: *//p' "$2" | head -1); path=${path:-/}

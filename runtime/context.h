@@ -28,6 +28,10 @@ struct Context {
   // Stream contexts.
   StreamHost host;
   bool local_response_sent = false;  // one local response per stream, as Envoy allows
+  // The plugin said its body callbacks of that direction would only answer Continue (foreign
+  // function "wasmgate_skip_body_callbacks"), so the host answers for it without a call.
+  bool skip_request_body = false;
+  bool skip_response_body = false;
 };
 
 }  // namespace wasmgate::runtime

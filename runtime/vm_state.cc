@@ -121,8 +121,11 @@ void VmState::fail(std::string message) {
 }
 
 Context* VmState::context(uint32_t id) {
+  if (last_context_ != nullptr && last_context_->id == id) return last_context_;
   auto it = contexts_.find(id);
-  return it == contexts_.end() ? nullptr : it->second.get();
+  if (it == contexts_.end()) return nullptr;
+  last_context_ = it->second.get();
+  return last_context_;
 }
 
 Context& VmState::addRoot(const PluginConfig& plugin) {
@@ -154,6 +157,7 @@ Context& VmState::addStream(uint32_t root_id, const StreamHost& host) {
 }
 
 void VmState::removeContext(uint32_t id) {
+  if (last_context_ != nullptr && last_context_->id == id) last_context_ = nullptr;
   auto node = contexts_.extract(id);
   if (node && !node.mapped()->isRoot() && spare_stream_.empty()) spare_stream_ = std::move(node);
 }
@@ -242,6 +246,7 @@ Result<uint64_t> VmState::callFunction(FunctionHandle fn, std::span<const Export
   stop_forced_ = false;
   windows_ = options.windows;
   ++depth_;
+  ++guest_entries_;
   Result<uint64_t> result = instance_->call(fn, args);
   --depth_;
   const bool stopped = stop_forced_;

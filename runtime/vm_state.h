@@ -86,6 +86,9 @@ class VmState final : public GuestHost {
   // The context host functions act on: the one proxy_set_effective_context chose, else the one
   // the host called. nullptr while the module starts (no context yet).
   Context* effectiveContext();
+  // Calls from the host into guest code so far (a chained sequence is one): what the host's
+  // shortcuts (sequences, skipped body callbacks) save shows here.
+  uint64_t guestEntries() const { return guest_entries_; }
   Context* effectiveRoot();
   bool setEffectiveContext(uint32_t id);
 
@@ -161,12 +164,16 @@ class VmState final : public GuestHost {
   std::string failure_;
 
   std::unordered_map<uint32_t, std::unique_ptr<Context>> contexts_;
+  // The context context() found last: every host call looks up the effective one, usually the
+  // same as the call before (a Context never moves while it is in contexts_).
+  Context* last_context_ = nullptr;
   // One ended stream context kept for the next stream (see addStream).
   std::unordered_map<uint32_t, std::unique_ptr<Context>>::node_type spare_stream_;
   uint32_t next_context_id_ = 1;
   uint32_t current_id_ = 0;
   uint32_t effective_id_ = 0;
   int depth_ = 0;
+  uint64_t guest_entries_ = 0;
   bool stop_forced_ = false;
   std::vector<std::function<void()>> deferred_;
   CallWindows windows_;

@@ -57,6 +57,9 @@ Result<abi::HeaderAction> onHeaders(VmState& vm, Export e, uint32_t id, uint32_t
 Result<abi::DataAction> onBody(VmState& vm, Export e, uint32_t id, uint32_t body_size, bool end_of_stream) {
   auto ctx = streamContext(vm, id);
   if (!ctx.ok()) return ctx.error();
+  if (e == Export::OnRequestBody ? (*ctx)->skip_request_body : (*ctx)->skip_response_body) {
+    return abi::DataAction::Continue;  // what the plugin said it would answer
+  }
   bool stopped = false;
   auto r = vm.call(e, id, {id, body_size, end_of_stream}, {.windows = {}, .absent = 0, .stop_forced = &stopped});
   if (!r.ok()) return r.error();

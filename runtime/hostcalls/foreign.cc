@@ -1,7 +1,10 @@
-// proxy_call_foreign_function: named host extensions. The runtime serves "get_log_level" itself
-// (4-byte little-endian level, as Higress's wasm-go logger expects before each message); every
-// other name, e.g. "set_global_max_requests_per_io_cycle", goes to ForeignFunctionHost. A name
-// nobody serves answers NotFound.
+// proxy_call_foreign_function: named host extensions. The runtime serves two itself:
+// "get_log_level" (4-byte little-endian level, as Higress's wasm-go logger expects before each
+// message) and "wasmgate_skip_body_callbacks" (argument "request" or "response": the calling
+// stream's body callbacks of that direction would only answer Continue, so the host answers for
+// the plugin and saves the calls; the SDK asks for it, other hosts answer NotFound and call as
+// usual). Every other name, e.g. "set_global_max_requests_per_io_cycle", goes to
+// ForeignFunctionHost. A name nobody serves answers NotFound.
 #include "runtime/hostcalls/hostcalls.h"
 
 namespace wasmgate::runtime::hostcalls {
@@ -15,7 +18,17 @@ void callForeignFunction(HostCall& call) {
   if (!name_bytes || !argument) return finish(call, abi::Status::InvalidMemoryAccess);
   VmState& vm = vmStateOf(call);
   std::string result;
-  if (*name_bytes == "get_log_level") {
+  if (*name_bytes == "wasmgate_skip_body_callbacks") {
+    Context* stream = vm.effectiveContext();
+    if (stream == nullptr || stream->isRoot()) return finish(call, abi::Status::BadArgument);
+    if (*argument == "request") {
+      stream->skip_request_body = true;
+    } else if (*argument == "response") {
+      stream->skip_response_body = true;
+    } else {
+      return finish(call, abi::Status::BadArgument);
+    }
+  } else if (*name_bytes == "get_log_level") {
     const auto level = static_cast<uint32_t>(vm.logHost().logLevel());
     const char bytes[4] = {static_cast<char>(level), static_cast<char>(level >> 8), static_cast<char>(level >> 16),
                            static_cast<char>(level >> 24)};

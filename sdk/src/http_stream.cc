@@ -28,20 +28,28 @@ HttpStream::HttpStream(uint32_t id, PluginRoot* plugin) : plugin_(plugin), spec_
 }
 
 // One read of the whole map instead of one host call per header (Go's wrapper reads them one by
-// one): each host call that returns a value also calls back into the module to allocate it.
-// The map is scanned in place, and only the cached values are copied.
-bool HttpStream::cacheRequestHeaders(std::string* requestId) {
+// one): each host call that returns a value also costs the module an allocation. The map is
+// scanned in place, only the cached values are copied, and x-request-id goes to the
+// x_request_id property (as in Go) straight from the map.
+bool HttpStream::cacheRequestHeaders() {
   CachedHeader wanted[] = {
       {":authority", &ctx_.host_},         {":path", &ctx_.path_},
       {":method", &ctx_.method_},          {":scheme", &ctx_.scheme_},
-      {"x-request-id", requestId},         {"content-type", &ctx_.requestContentType_},
+      {"content-type", &ctx_.requestContentType_},
       {"content-encoding", &ctx_.requestContentEncoding_},
       {"connection", &ctx_.connection_},   {"upgrade", &ctx_.upgrade_},
   };
   for (CachedHeader& w : wanted) w.target->clear();
+  std::string_view requestId;
+  bool requestIdSeen = false;
   wasmgate::internal::HostBytes raw;
   proxy_get_header_map_pairs(static_cast<uint32_t>(abi::MapType::RequestHeaders), &raw.data, &raw.size);
   wasmgate::internal::VisitPairs(raw.view(), [&](std::string_view key, std::string_view value) {
+    if (!requestIdSeen && key == "x-request-id") {
+      requestId = value;
+      requestIdSeen = true;
+      return;
+    }
     for (CachedHeader& w : wanted) {
       if (!w.seen && key == w.name) {
         w.target->assign(value);
@@ -50,6 +58,7 @@ bool HttpStream::cacheRequestHeaders(std::string* requestId) {
       }
     }
   });
+  if (!requestId.empty()) proxywasm::SetProperty({"x_request_id"}, requestId);
   return wanted[0].seen;
 }
 
@@ -69,12 +78,26 @@ void HttpStream::checkRebuild() {
   }
 }
 
-types::Action HttpStream::OnHttpRequestHeaders(uint32_t, bool endOfStream) {
+// Tells the host that this stream's body callbacks of one direction would only answer Continue
+// (no handler wants that body), so it may answer for us: for a header-only plugin that is two
+// entries into the module fewer per response. wasmgate honours it; other hosts answer NotFound
+// and call as usual, which is just as correct.
+void HttpStream::skipBodyCallbacks(std::string_view direction) {
+  constexpr std::string_view kName = "wasmgate_skip_body_callbacks";
+  proxy_call_foreign_function(kName.data(), kName.size(), direction.data(), direction.size(), nullptr, nullptr);
+}
+
+types::Action HttpStream::OnHttpRequestHeaders(uint32_t numHeaders, bool endOfStream) {
+  types::Action action = requestHeaders(numHeaders, endOfStream);
+  // OnHttpRequestBody answers Continue at once in this case (and nothing sets the flag again).
+  if (!endOfStream && (!ctx_.config_ || !ctx_.needRequestBody_)) skipBodyCallbacks("request");
+  return action;
+}
+
+types::Action HttpStream::requestHeaders(uint32_t, bool endOfStream) {
   ctx_.phase_ = ExecutionPhase::DecodeHeader;
   ctx_.hasRequestBody_ = !endOfStream;
-  std::string requestId;
-  const bool hasAuthority = cacheRequestHeaders(&requestId);
-  if (!requestId.empty()) proxywasm::SetProperty({"x_request_id"}, requestId);
+  const bool hasAuthority = cacheRequestHeaders();
   checkRebuild();
 
   if (!hasAuthority) {  // as in Go: no :authority, no config
@@ -144,7 +167,16 @@ types::Action HttpStream::routeCallBody(uint32_t bodySize, bool endOfStream) {
   return types::ActionContinue;
 }
 
-types::Action HttpStream::OnHttpResponseHeaders(uint32_t, bool endOfStream) {
+types::Action HttpStream::OnHttpResponseHeaders(uint32_t numHeaders, bool endOfStream) {
+  types::Action action = responseHeaders(numHeaders, endOfStream);
+  // OnHttpResponseBody answers Continue at once in this case.
+  if (!endOfStream && !ctx_.routeCallback_ && (!ctx_.config_ || !ctx_.needResponseBody_)) {
+    skipBodyCallbacks("response");
+  }
+  return action;
+}
+
+types::Action HttpStream::responseHeaders(uint32_t, bool endOfStream) {
   ctx_.phase_ = ExecutionPhase::EncodeHeader;
   ctx_.hasResponseBody_ = !endOfStream;
   ctx_.responseContentType_ = proxywasm::GetHttpResponseHeader("content-type").value;

@@ -56,8 +56,12 @@ class HttpStream : public types::HttpContext {
   void OnHttpStreamDone() override;
 
  private:
+  // The header callbacks without the skipBodyCallbacks decision.
+  types::Action requestHeaders(uint32_t numHeaders, bool endOfStream);
+  types::Action responseHeaders(uint32_t numHeaders, bool endOfStream);
+  void skipBodyCallbacks(std::string_view direction);
   // Fills the context's cached request values; false when the request has no :authority.
-  bool cacheRequestHeaders(std::string* requestId);
+  bool cacheRequestHeaders();
   void checkRebuild();
   types::Action routeCallHeaders(bool endOfStream);
   types::Action routeCallBody(uint32_t bodySize, bool endOfStream);

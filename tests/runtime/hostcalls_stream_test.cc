@@ -247,5 +247,34 @@ TEST_F(StreamCallsTest, HigressStreamExtensions) {
       << hosts.log.dump();
 }
 
+// wasmgate_skip_body_callbacks: the SDK's promise that a direction's body callbacks would only
+// answer Continue. The host answers for the plugin from then on, for that stream only.
+TEST_F(StreamCallsTest, SkippedBodyCallbacksAreAnsweredContinueWithoutACall) {
+  start("configure foreign wasmgate_skip_body_callbacks request\n"
+        "request_headers foreign wasmgate_skip_body_callbacks request\n"
+        "response_headers foreign wasmgate_skip_body_callbacks sideways\n");
+  EXPECT_TRUE(logged("configure: foreign wasmgate_skip_body_callbacks request -> 2")) << "a root context has no body";
+  ASSERT_TRUE(vm->onRequestHeaders(id, 2, false).ok());
+  EXPECT_TRUE(logged("request_headers: foreign wasmgate_skip_body_callbacks request -> 0 <null>")) << hosts.log.dump();
+  auto body = vm->onRequestBody(id, 5, false);
+  ASSERT_TRUE(body.ok()) << body.message();
+  EXPECT_EQ(*body, abi::DataAction::Continue);
+  body = vm->onRequestBody(id, 0, true);
+  ASSERT_TRUE(body.ok()) << body.message();
+  EXPECT_EQ(hosts.log.events().back(), "request_headers " + std::to_string(id) + " 2 0") << "no request_body call";
+
+  // An argument other than request or response is refused and changes nothing.
+  ASSERT_TRUE(vm->onResponseHeaders(id, 1, false).ok());
+  EXPECT_TRUE(logged("response_headers: foreign wasmgate_skip_body_callbacks sideways -> 2"));
+  ASSERT_TRUE(vm->onResponseBody(id, 3, true).ok());
+  EXPECT_EQ(hosts.log.events().back(), "response_body " + std::to_string(id) + " 3 1");
+
+  // Another stream of the same plugin still gets its request body.
+  auto other = vm->createStream(root, stream.host());
+  ASSERT_TRUE(other.ok()) << other.message();
+  ASSERT_TRUE(vm->onRequestBody(*other, 4, true).ok());
+  EXPECT_EQ(hosts.log.events().back(), "request_body " + std::to_string(*other) + " 4 1");
+}
+
 }  // namespace
 }  // namespace wasmgate::runtime::testing

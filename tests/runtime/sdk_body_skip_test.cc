@@ -1,0 +1,68 @@
+// The SDK asks the host to skip body callbacks it would only answer Continue to
+// (wasmgate_skip_body_callbacks), on real example plugins: a header-only plugin gets no body
+// callbacks, a plugin with body handlers gets all of them, and what each plugin does is unchanged.
+#include <gtest/gtest.h>
+
+#include "runtime/vm_state.h"
+#include "tests/runtime/support/fake_hosts.h"
+
+namespace wasmgate::runtime::testing {
+namespace {
+
+class SdkBodySkipTest : public ::testing::Test {
+ protected:
+  void start(const std::string& plugin_name, const std::string& config) {
+    auto created = makeVm(*worker, plugin_name, hosts);
+    ASSERT_TRUE(created.ok()) << created.message();
+    vm = std::move(created).value();
+    auto r = vm->startPlugin({plugin_name, "", config});
+    ASSERT_TRUE(r.ok()) << r.message() << "\n" << hosts.log.dump();
+    auto s = vm->createStream(r.value(), stream.host());
+    ASSERT_TRUE(s.ok()) << s.message();
+    id = s.value();
+  }
+
+  // A POST with a two-chunk body answered with a two-chunk body; the guest entries it took.
+  uint64_t runStream() {
+    const uint64_t before = vm->state().guestEntries();
+    stream.headers.maps[0] = {{":authority", "example.com"}, {":path", "/p"}, {":method", "POST"},
+                              {":scheme", "http"}, {"content-type", "text/plain"}};
+    EXPECT_TRUE(vm->onRequestHeaders(id, 5, false).ok());
+    EXPECT_TRUE(vm->onRequestBody(id, 3, false).ok());
+    EXPECT_TRUE(vm->onRequestBody(id, 0, true).ok());
+    stream.headers.maps[2] = {{":status", "200"}, {"content-type", "text/plain"}};
+    EXPECT_TRUE(vm->onResponseHeaders(id, 2, false).ok());
+    EXPECT_TRUE(vm->onResponseBody(id, 5, false).ok());
+    EXPECT_TRUE(vm->onResponseBody(id, 0, true).ok());
+    EXPECT_TRUE(vm->finishStream(id).ok());
+    return vm->state().guestEntries() - before;
+  }
+
+  std::unique_ptr<WorkerEngine> worker = newWorker();
+  FakeHosts hosts;
+  FakeHosts::Stream stream;
+  std::unique_ptr<WasmVm> vm;
+  uint32_t id = 0;
+};
+
+TEST_F(SdkBodySkipTest, AHeaderOnlyPluginGetsNoBodyCallbacks) {
+  start("hello-world", R"({"enabled": true})");
+  // request headers, response headers, and log + done + delete in one entry.
+  EXPECT_EQ(runStream(), 3u);
+  EXPECT_EQ(stream.headers.maps[0].back(), (std::pair<std::string, std::string>{"x-my-header", "hello"}));
+  EXPECT_EQ(stream.headers.maps[2].back(), (std::pair<std::string, std::string>{"x-hello-world", "/p"}));
+}
+
+TEST_F(SdkBodySkipTest, APluginWithBodyHandlersGetsEveryBodyCallback) {
+  start("headers-bodies", R"({"tag": "t", "replace": {"from": "a", "to": "b"}})");
+  EXPECT_EQ(runStream(), 7u);
+}
+
+TEST_F(SdkBodySkipTest, APluginThatStopsReadingOneBodyStillGetsTheOther) {
+  // Without a rewrite, headers-bodies calls DontReadResponseBody() for text responses.
+  start("headers-bodies", R"({"tag": "t"})");
+  EXPECT_EQ(runStream(), 5u) << "request body twice, no response body";
+}
+
+}  // namespace
+}  // namespace wasmgate::runtime::testing
