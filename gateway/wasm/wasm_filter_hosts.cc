@@ -295,7 +295,9 @@ Status WasmFilter::setProperty(std::string_view path, std::string_view value) {
     callbacks_->streamInfo().trace_tags[key.substr(kTraceTag.size())] = std::string(value);
     return Status::Ok;
   }
-  callbacks_->streamInfo().filter_state[key] = std::string(value);
+  // assign(): plugins of one stream often write the same key (x_request_id), and an existing value
+  // keeps its buffer.
+  callbacks_->streamInfo().filter_state.try_emplace(std::move(key)).first->second.assign(value);
   return Status::Ok;
 }
 
