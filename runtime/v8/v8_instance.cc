@@ -96,6 +96,13 @@ const ImportBinding& bindingOf(const v8::FunctionCallbackInfo<v8::Value>& info) 
   return *static_cast<const ImportBinding*>(info.Data().As<v8::External>()->Value());
 }
 
+// The arguments of an import whose parameters are all i32, as words.
+void readI32Args(const v8::FunctionCallbackInfo<v8::Value>& info, const ImportBinding& binding, uint64_t* args) {
+  v8::Isolate* isolate = info.GetIsolate();
+  const int param_count = static_cast<int>(binding.param_count);
+  for (int i = 0; i < param_count; ++i) args[i] = toWord(info[i], ValType::I32, isolate);
+}
+
 // The callback behind imports whose parameters are all i32 and whose result is none or an i32:
 // nearly every proxy-wasm and WASI function, so it is kept as short as possible.
 void hostTrampolineI32(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -103,8 +110,7 @@ void hostTrampolineI32(const v8::FunctionCallbackInfo<v8::Value>& info) {
   binding.instance->forgetMemoryView();
   v8::Isolate* isolate = info.GetIsolate();
   uint64_t args[kMaxParams];
-  const int param_count = static_cast<int>(binding.param_count);
-  for (int i = 0; i < param_count; ++i) args[i] = toWord(info[i], ValType::I32, isolate);
+  readI32Args(info, binding, args);
   HostCall call{binding.instance, args, 0, false, {}};
   binding.fn(call);
   if (call.trapped) return throwHostTrap(isolate, *binding.instance, call);
@@ -120,8 +126,7 @@ void hostTrampolineCopyOut(const v8::FunctionCallbackInfo<v8::Value>& info) {
   instance.forgetMemoryView();
   v8::Isolate* isolate = info.GetIsolate();
   uint64_t args[kMaxParams];
-  const int param_count = static_cast<int>(binding.param_count);
-  for (int i = 0; i < param_count; ++i) args[i] = toWord(info[i], ValType::I32, isolate);
+  readI32Args(info, binding, args);
   PendingCopyOut& pending = instance.pendingCopyOut();
   // Called from inside the allocator of another copy (never seen, but possible): that copy stays
   // pending, and this one allocates the old way (begin() refuses while one is pending).
