@@ -10,8 +10,8 @@
 #              e.g. a plugins: section, and adds one wasmgate row called "label"; @PLUGIN_DIR@ in
 #              it is BUILD_DIR/plugins and a "# path: /p" line makes wrk request /p for that row
 #              and for the nginx row "nginx (/p)"). Default, when the plugins are built: the
-#              rows of bench/plugins/ (hello-world, five hello-world instances, five different plugins,
-#              a 64 KB body rewrite).
+#              rows of bench/plugins/ (hello-world, its raw-ABI floor raw-hello, five hello-world
+#              instances, five raw-hello instances, five different plugins, a 64 KB body rewrite).
 #              BASELINE (a wasmgate binary, e.g. one built from an earlier commit): each wasmgate
 #              row is run with it too, as "baseline (...)", for a before/after in the same run;
 #              BASELINE_PLUGIN_DIR (default: BUILD_DIR/plugins) is where its rows take plugins
@@ -27,7 +27,9 @@ THREADS=${THREADS:-1}
 WORKERS=${WORKERS:-1}
 ROUNDS=${ROUNDS:-3}
 if [ -z "${PLUGIN_ROWS+x}" ] && [ -f "$build/plugins/hello-world.wasm" ]; then
-  PLUGIN_ROWS="hello-world=$here/plugins/hello-world.yaml.in five-header-plugins=$here/plugins/five-hello.yaml.in"
+  PLUGIN_ROWS="hello-world=$here/plugins/hello-world.yaml.in raw-hello=$here/plugins/raw-hello.yaml.in"
+  PLUGIN_ROWS+=" five-header-plugins=$here/plugins/five-hello.yaml.in"
+  PLUGIN_ROWS+=" five-raw-hello=$here/plugins/five-raw-hello.yaml.in"
   PLUGIN_ROWS+=" five-plugins=$here/plugins/five-plugins.yaml.in"
   PLUGIN_ROWS+=" 64KB-body-rewrite=$here/plugins/body-64k.yaml.in"
 fi

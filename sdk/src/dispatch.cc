@@ -15,6 +15,8 @@
 #include <wasmgate/internal/exports.h>
 #include <wasmgate/internal/imports.h>
 
+#include "stream_table.h"
+
 #if defined(__wasm__)
 #define WASMGATE_EXPORT(name) extern "C" __attribute__((export_name(#name)))
 #else
@@ -44,24 +46,15 @@ struct PluginEntry {
   std::map<uint32_t, RedisCallout> redisCallouts;
 };
 
-struct StreamEntry {
-  std::unique_ptr<types::HttpContext> context;
-  uint32_t plugin;
-};
-
 struct Dispatch {
   std::unique_ptr<types::VMContext> vm;
   std::map<uint32_t, PluginEntry> plugins;
-  std::map<uint32_t, StreamEntry> streams;
+  internal::StreamTable streams;
   uint32_t current = 0;
-  // The stream looked up last. The host calls one stream several times in a row (create and
-  // request headers; response headers and body; log, done and delete), and with many streams live
-  // each map lookup walks nodes that are cold by then.
-  uint32_t last_stream_id = 0;
-  StreamEntry* last_stream = nullptr;
 };
 
-// std::map rather than unordered_map: a few live contexts, and ~3 KB less per plugin.
+// Plugin contexts in a std::map rather than an unordered_map: a few live ones, and ~3 KB less
+// per plugin.
 // Function-local so plugin static initialisers may install a VM context in any order.
 Dispatch& state() {
   static Dispatch* d = new Dispatch();
@@ -92,13 +85,8 @@ class CurrentContext {
 };
 
 types::HttpContext* stream(Dispatch& d, uint32_t id) {
-  if (d.last_stream == nullptr || d.last_stream_id != id) {
-    auto it = d.streams.find(id);
-    if (it == d.streams.end()) return nullptr;
-    d.last_stream_id = id;
-    d.last_stream = &it->second;
-  }
-  return d.last_stream->context.get();
+  internal::StreamTable::Entry* entry = d.streams.find(id);
+  return entry ? entry->context : nullptr;
 }
 
 PluginEntry* plugin(uint32_t id) {
@@ -106,7 +94,7 @@ PluginEntry* plugin(uint32_t id) {
   return it == state().plugins.end() ? nullptr : &it->second;
 }
 
-bool alive(uint32_t id) { return state().plugins.count(id) || state().streams.count(id); }
+bool alive(uint32_t id) { return state().plugins.count(id) || state().streams.find(id); }
 
 }  // namespace
 
@@ -118,8 +106,8 @@ uint32_t CurrentContextId() { return state().current; }
 
 uint32_t CurrentPluginContextId() {
   uint32_t id = state().current;
-  auto it = state().streams.find(id);
-  return it == state().streams.end() ? id : it->second.plugin;
+  internal::StreamTable::Entry* entry = state().streams.find(id);
+  return entry ? entry->plugin : id;
 }
 
 }  // namespace proxywasm
@@ -139,7 +127,6 @@ void RegisterRedisCallout(uint32_t token, std::function<void(int, uint32_t)> cal
 }
 
 void ResetDispatchForTesting() {
-  state().last_stream = nullptr;
   state().streams.clear();
   state().plugins.clear();
   state().vm.reset();
@@ -165,12 +152,7 @@ WASMGATE_EXPORT(proxy_on_context_create) void proxy_on_context_create(uint32_t i
   }
   PluginEntry* p = plugin(parent);
   if (!p || !p->context) return logUnknown("proxy_on_context_create: parent", parent);
-  if (auto http = p->context->NewHttpContext(id)) {
-    StreamEntry& entry = d.streams[id];
-    entry = StreamEntry{std::move(http), parent};
-    d.last_stream_id = id;
-    d.last_stream = &entry;
-  }
+  if (auto http = p->context->NewHttpContext(id)) d.streams.insert(id, parent, std::move(http));
 }
 
 WASMGATE_EXPORT(proxy_on_vm_start) uint32_t proxy_on_vm_start(uint32_t root, uint32_t size) {
@@ -232,8 +214,7 @@ WASMGATE_EXPORT(proxy_on_delete) void proxy_on_delete(uint32_t id) {
   CurrentContext scope(id);
   // Move out first: a context's destructor may look itself up.
   Dispatch& d = state();
-  if (d.last_stream_id == id) d.last_stream = nullptr;
-  auto s = d.streams.extract(id);
+  auto s = d.streams.remove(id);
   auto p = d.plugins.extract(id);
 }
 

@@ -144,7 +144,13 @@ bool HttpContext::IsWebsocket() const {
 }
 
 bool HttpContext::IsBinaryRequestBody() const { return isBinary(requestContentType_, requestContentEncoding_); }
-bool HttpContext::IsBinaryResponseBody() const { return isBinary(responseContentType_, responseContentEncoding_); }
+bool HttpContext::IsBinaryResponseBody() const {
+  if (!binaryResponseBody_) {
+    binaryResponseBody_ = isBinary(proxywasm::GetHttpResponseHeader("content-type").value,
+                                   proxywasm::GetHttpResponseHeader("content-encoding").value);
+  }
+  return *binaryResponseBody_;
+}
 
 Error HttpContext::RouteCall(std::string_view method, std::string_view url, const types::Headers& headers,
                              std::string_view body, RouteResponseCallback callback) {

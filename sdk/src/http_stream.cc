@@ -179,11 +179,10 @@ types::Action HttpStream::OnHttpResponseHeaders(uint32_t numHeaders, bool endOfS
 types::Action HttpStream::responseHeaders(uint32_t, bool endOfStream) {
   ctx_.phase_ = ExecutionPhase::EncodeHeader;
   ctx_.hasResponseBody_ = !endOfStream;
-  ctx_.responseContentType_ = proxywasm::GetHttpResponseHeader("content-type").value;
-  ctx_.responseContentEncoding_ = proxywasm::GetHttpResponseHeader("content-encoding").value;
   if (ctx_.routeCallback_) return routeCallHeaders(endOfStream);
   if (!ctx_.config_) return types::ActionContinue;
-  if (ctx_.IsBinaryResponseBody()) ctx_.needResponseBody_ = false;
+  // Go asks always; only the answer's use (needResponseBody) is kept here, saving two host calls.
+  if (ctx_.needResponseBody_ && ctx_.IsBinaryResponseBody()) ctx_.needResponseBody_ = false;
   if (!spec_.onResponseHeaders) return types::ActionContinue;
   return spec_.onResponseHeaders(ctx_, ctx_.config_);
 }

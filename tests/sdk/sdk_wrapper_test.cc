@@ -110,6 +110,28 @@ TEST_F(SdkWrapper, StreamingBodyReplacesEachChunkAndBinaryBodiesAreSkipped) {
   EXPECT_EQ(calls, 2);
 }
 
+// A header-only plugin leaves the response type unread (two host calls fewer per stream) until it
+// asks; then it reads it once, in the header phase where the host allows it.
+TEST_F(SdkWrapper, ResponseTypeIsReadWhenAHeaderHandlerAsksForIt) {
+  std::vector<bool> answers;
+  wrapper::SetCtx<Cfg>("type", wrapper::ParseConfig(parseCfg),
+                       wrapper::ProcessResponseHeaders([&](wrapper::HttpContext& ctx, Cfg&) {
+                         answers.push_back(ctx.IsBinaryResponseBody());
+                         host().maps[kRespHeaders] = {{":status", "200"}};  // a second read would see this
+                         answers.push_back(ctx.IsBinaryResponseBody());
+                         return types::HeaderContinue;
+                       }));
+  ASSERT_TRUE(StartPlugin(kRoot, "{}"));
+  request({{":authority", "a"}});
+  proxy_on_request_headers(kStream, 1, 1);
+  host().maps[kRespHeaders] = {{":status", "200"}, {"content-type", "application/grpc"}};
+  proxy_on_response_headers(kStream, 2, 0);
+  proxy_on_context_create(7, kRoot);
+  proxy_on_request_headers(7, 1, 1);
+  host().maps[kRespHeaders] = {{":status", "200"}, {"content-type", "text/html"}};
+  proxy_on_response_headers(7, 2, 0);
+  EXPECT_EQ(answers, (std::vector<bool>{true, true, false, false}));
+}
 TEST_F(SdkWrapper, LogsHonourTheHostLevelAndCarryPrefixes) {
   wrapper::SetCtx<Cfg>("logger", wrapper::ParseConfig(parseCfg),
                        wrapper::ProcessRequestHeaders([](wrapper::HttpContext&, Cfg&) {

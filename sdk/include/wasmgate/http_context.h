@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -97,6 +98,8 @@ class HttpContext {
   bool HasResponseBody() const { return hasResponseBody_; }
   bool IsWebsocket() const;
   bool IsBinaryRequestBody() const;
+  // Reads the response's content-type and content-encoding on first use, which must be in the
+  // response header phase (the host's window; later the answer is false, as in Go).
   bool IsBinaryResponseBody() const;
 
   uint32_t ContextID() const { return contextId_; }
@@ -111,7 +114,9 @@ class HttpContext {
   void* config_ = nullptr;
   ExecutionPhase phase_ = ExecutionPhase::DecodeHeader;
   std::string scheme_, host_, path_, method_, connection_, upgrade_;
-  std::string requestContentType_, requestContentEncoding_, responseContentType_, responseContentEncoding_;
+  std::string requestContentType_, requestContentEncoding_;
+  // Read on demand: most plugins never need them, and each is a host call.
+  mutable std::optional<bool> binaryResponseBody_;
   bool hasRequestBody_ = false, hasResponseBody_ = false;
   bool needRequestBody_ = false, needResponseBody_ = false;
   bool streamingRequestBody_ = false, streamingResponseBody_ = false;
