@@ -12,6 +12,15 @@
 
 namespace wasmgate::runtime {
 
+// Stream callbacks the host answers Continue to without calling the plugin.
+struct SkippedCallbacks {
+  bool request_body = false;
+  bool response_body = false;
+  bool response_headers = false;  // proxy_on_response_headers and proxy_on_response_trailers
+
+  bool any() const { return request_body || response_body || response_headers; }
+};
+
 struct Context {
   uint32_t id = 0;
   uint32_t root_id = 0;  // 0 for a root context
@@ -28,10 +37,11 @@ struct Context {
   // Stream contexts.
   StreamHost host;
   bool local_response_sent = false;  // one local response per stream, as Envoy allows
-  // The plugin said its body callbacks of that direction would only answer Continue (foreign
-  // function "wasmgate_skip_body_callbacks"), so the host answers for it without a call.
-  bool skip_request_body = false;
-  bool skip_response_body = false;
+  // Callbacks the plugin said would only answer Continue (foreign functions
+  // "wasmgate_skip_callbacks" and "wasmgate_skip_body_callbacks", docs/abi.md), so the host
+  // answers for it without a call. On a root context: what every stream it creates from then on
+  // starts with.
+  SkippedCallbacks skipped;
 };
 
 }  // namespace wasmgate::runtime

@@ -137,11 +137,16 @@ Context& VmState::addRoot(const PluginConfig& plugin) {
 
 Context& VmState::addStream(uint32_t root_id, const StreamHost& host) {
   const uint32_t id = next_context_id_++;
+  SkippedCallbacks skipped;
+  if (root_skips_) {
+    if (const Context* root = context(root_id)) skipped = root->skipped;
+  }
   if (spare_stream_.empty()) {
     auto ctx = std::make_unique<Context>();
     ctx->id = id;
     ctx->root_id = root_id;
     ctx->host = host;
+    ctx->skipped = skipped;
     return *contexts_.emplace(id, std::move(ctx)).first->second;
   }
   // The last ended stream's map node and Context, reused: a stream costs no allocation here.
@@ -150,10 +155,16 @@ Context& VmState::addStream(uint32_t root_id, const StreamHost& host) {
   ctx.id = id;
   ctx.root_id = root_id;
   ctx.host = host;
+  ctx.skipped = skipped;
   spare_stream_.key() = id;
   contexts_.insert(std::move(spare_stream_));
   spare_stream_ = {};
   return ctx;
+}
+
+void VmState::setRootSkips(Context& root, const SkippedCallbacks& skipped) {
+  root.skipped = skipped;
+  root_skips_ = root_skips_ || skipped.any();
 }
 
 void VmState::removeContext(uint32_t id) {

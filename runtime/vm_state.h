@@ -78,7 +78,10 @@ class VmState final : public GuestHost {
   // Contexts. Ids come from one counter starting at 1 and are never reused.
   Context* context(uint32_t id);
   Context& addRoot(const PluginConfig& plugin);
+  // A new stream starts with its root's skipped callbacks (Context::skipped).
   Context& addStream(uint32_t root_id, const StreamHost& host);
+  // Callbacks every new stream of `root` skips; see Context::skipped.
+  void setRootSkips(Context& root, const SkippedCallbacks& skipped);
   void removeContext(uint32_t id);
   // proxy_on_delete(id), then forgets the context (and a root's tick).
   void deleteContext(uint32_t id);
@@ -169,6 +172,8 @@ class VmState final : public GuestHost {
   Context* last_context_ = nullptr;
   // One ended stream context kept for the next stream (see addStream).
   std::unordered_map<uint32_t, std::unique_ptr<Context>>::node_type spare_stream_;
+  // Some root context has skipped callbacks for its streams: addStream looks the root up.
+  bool root_skips_ = false;
   uint32_t next_context_id_ = 1;
   uint32_t current_id_ = 0;
   uint32_t effective_id_ = 0;

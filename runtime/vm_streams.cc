@@ -45,6 +45,9 @@ abi::TrailerAction trailerAction(uint64_t result, bool stopped) {
 Result<abi::HeaderAction> onHeaders(VmState& vm, Export e, uint32_t id, uint32_t num_headers, bool end_of_stream) {
   auto ctx = streamContext(vm, id);
   if (!ctx.ok()) return ctx.error();
+  if (e == Export::OnResponseHeaders && (*ctx)->skipped.response_headers) {
+    return abi::HeaderAction::Continue;  // what the plugin said it would answer
+  }
   bool stopped = false;
   VmState::CallOptions options{.windows = {}, .absent = 0, .stop_forced = &stopped};
   // ABI 0.1.0's header callbacks take no end_of_stream.
@@ -57,7 +60,8 @@ Result<abi::HeaderAction> onHeaders(VmState& vm, Export e, uint32_t id, uint32_t
 Result<abi::DataAction> onBody(VmState& vm, Export e, uint32_t id, uint32_t body_size, bool end_of_stream) {
   auto ctx = streamContext(vm, id);
   if (!ctx.ok()) return ctx.error();
-  if (e == Export::OnRequestBody ? (*ctx)->skip_request_body : (*ctx)->skip_response_body) {
+  const SkippedCallbacks& skipped = (*ctx)->skipped;
+  if (e == Export::OnRequestBody ? skipped.request_body : skipped.response_body) {
     return abi::DataAction::Continue;  // what the plugin said it would answer
   }
   bool stopped = false;
@@ -69,6 +73,7 @@ Result<abi::DataAction> onBody(VmState& vm, Export e, uint32_t id, uint32_t body
 Result<abi::TrailerAction> onTrailers(VmState& vm, Export e, uint32_t id, uint32_t num_trailers) {
   auto ctx = streamContext(vm, id);
   if (!ctx.ok()) return ctx.error();
+  if (e == Export::OnResponseTrailers && (*ctx)->skipped.response_headers) return abi::TrailerAction::Continue;
   bool stopped = false;
   auto r = vm.call(e, id, {id, num_trailers}, {.windows = {}, .absent = 0, .stop_forced = &stopped});
   if (!r.ok()) return r.error();

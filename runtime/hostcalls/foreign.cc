@@ -1,14 +1,47 @@
-// proxy_call_foreign_function: named host extensions. The runtime serves two itself:
-// "get_log_level" (4-byte little-endian level, as Higress's wasm-go logger expects before each
-// message) and "wasmgate_skip_body_callbacks" (argument "request" or "response": the calling
-// stream's body callbacks of that direction would only answer Continue, so the host answers for
-// the plugin and saves the calls; the SDK asks for it, other hosts answer NotFound and call as
-// usual). Every other name, e.g. "set_global_max_requests_per_io_cycle", goes to
-// ForeignFunctionHost. A name nobody serves answers NotFound.
+// proxy_call_foreign_function: named host extensions. The runtime serves these itself:
+// - "get_log_level": 4-byte little-endian level, as Higress's wasm-go logger expects before each
+//   message;
+// - "wasmgate_skip_callbacks" / "wasmgate_want_callbacks" (argument "request_body",
+//   "response_body" or "response", the last meaning every response callback): the plugin says
+//   those callbacks would only answer Continue, so the host answers for it and saves the entries
+//   into the module, or takes that back. From a stream callback it is that stream; from a root
+//   context (e.g. in proxy_on_configure) every stream the root creates from then on;
+// - "wasmgate_skip_body_callbacks" (argument "request" or "response", streams only): the first
+//   form of the above, kept for modules built by earlier SDKs.
+// The SDK asks for these; other hosts answer NotFound and call as usual. Every other name, e.g.
+// "set_global_max_requests_per_io_cycle", goes to ForeignFunctionHost. A name nobody serves
+// answers NotFound.
+#include <optional>
+
 #include "runtime/hostcalls/hostcalls.h"
 
 namespace wasmgate::runtime::hostcalls {
 namespace {
+
+// The callbacks an argument of wasmgate_skip_callbacks / wasmgate_want_callbacks names.
+std::optional<SkippedCallbacks> namedCallbacks(std::string_view argument) {
+  if (argument == "request_body") return SkippedCallbacks{.request_body = true};
+  if (argument == "response_body") return SkippedCallbacks{.response_body = true};
+  if (argument == "response") return SkippedCallbacks{.response_body = true, .response_headers = true};
+  return std::nullopt;
+}
+
+// wasmgate_skip_callbacks (skip = true) and wasmgate_want_callbacks (skip = false).
+abi::Status changeSkippedCallbacks(VmState& vm, std::string_view argument, bool skip) {
+  Context* context = vm.effectiveContext();
+  std::optional<SkippedCallbacks> named = namedCallbacks(argument);
+  if (context == nullptr || !named) return abi::Status::BadArgument;
+  SkippedCallbacks skipped = context->skipped;
+  skipped.request_body = named->request_body ? skip : skipped.request_body;
+  skipped.response_body = named->response_body ? skip : skipped.response_body;
+  skipped.response_headers = named->response_headers ? skip : skipped.response_headers;
+  if (context->isRoot()) {
+    vm.setRootSkips(*context, skipped);
+  } else {
+    context->skipped = skipped;
+  }
+  return abi::Status::Ok;
+}
 
 // proxy_call_foreign_function(name_ptr, name_size, argument_ptr, argument_size, ret_ptr_ptr,
 //                             ret_size_ptr)
@@ -18,13 +51,16 @@ void callForeignFunction(HostCall& call) {
   if (!name_bytes || !argument) return finish(call, abi::Status::InvalidMemoryAccess);
   VmState& vm = vmStateOf(call);
   std::string result;
-  if (*name_bytes == "wasmgate_skip_body_callbacks") {
+  if (*name_bytes == "wasmgate_skip_callbacks" || *name_bytes == "wasmgate_want_callbacks") {
+    const abi::Status s = changeSkippedCallbacks(vm, *argument, *name_bytes == "wasmgate_skip_callbacks");
+    if (s != abi::Status::Ok) return finish(call, s);
+  } else if (*name_bytes == "wasmgate_skip_body_callbacks") {
     Context* stream = vm.effectiveContext();
     if (stream == nullptr || stream->isRoot()) return finish(call, abi::Status::BadArgument);
     if (*argument == "request") {
-      stream->skip_request_body = true;
+      stream->skipped.request_body = true;
     } else if (*argument == "response") {
-      stream->skip_response_body = true;
+      stream->skipped.response_body = true;
     } else {
       return finish(call, abi::Status::BadArgument);
     }

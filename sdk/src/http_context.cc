@@ -168,6 +168,9 @@ Error HttpContext::RouteCall(std::string_view method, std::string_view url, cons
   auto status = proxywasm::ReplaceHttpRequestBody(body);
   if (status != types::Status::Ok) return Errorf("route call: replace request body: %v", status);
   routeCallback_ = std::move(callback);
+  // The response belongs to the route call now, whatever the plugin's handlers: a plugin without
+  // response handlers had the host skip its response callbacks (PluginRoot::skipUnhandledCallbacks).
+  (void)proxywasm::CallForeignFunction("wasmgate_want_callbacks", "response");
   return {};
 }
 

@@ -95,8 +95,25 @@ types::OnPluginStartStatus PluginRoot::start() {
       return OnPluginStartStatus::Failed;
     }
   }
+  skipUnhandledCallbacks();
   log::Info("plugin start successfully");
   return OnPluginStartStatus::OK;
+}
+
+// Per stream these would only answer Continue: a body no handler reads, and (when no handler
+// looks at the response and none runs at the end of the stream) every response callback. Saying
+// so once here spares each stream the calls into the module. A RouteCall takes the response back
+// for its stream (HttpContext::RouteCall). Other hosts answer NotFound and call as usual.
+void PluginRoot::skipUnhandledCallbacks() {
+  const PluginSpec& spec = vm_->spec;
+  auto skip = [](std::string_view callbacks) {
+    return proxywasm::CallForeignFunction("wasmgate_skip_callbacks", callbacks).ok();
+  };
+  if (!spec.onRequestBody && !spec.onStreamingRequestBody) hostSkipsRequestBody_ = skip("request_body");
+  if (!spec.onResponseBody && !spec.onStreamingResponseBody) {
+    const bool responseUnused = !spec.onResponseHeaders && !spec.onStreamDone;
+    hostSkipsResponseBody_ = skip(responseUnused ? "response" : "response_body");
+  }
 }
 
 void PluginRoot::OnTick() {

@@ -36,14 +36,22 @@ class PluginRoot : public types::PluginContext {
 
   VmState& vm() { return *vm_; }
   const matcher::RuleMatcher& matcher() const { return matcher_; }
+  // The host answers these callbacks for every stream of this plugin (see skipUnhandledCallbacks).
+  bool hostSkipsRequestBody() const { return hostSkipsRequestBody_; }
+  bool hostSkipsResponseBody() const { return hostSkipsResponseBody_; }
 
  private:
   types::OnPluginStartStatus start();
+  // Tells a wasmgate host which stream callbacks no handler of this plugin needs, once for all
+  // its streams: bodies nobody reads, and the whole response when no handler looks at it.
+  void skipUnhandledCallbacks();
 
   VmState* vm_;
   wrapper::PluginContext context_;
   matcher::RuleMatcher matcher_;
   std::vector<TickFunc> ticks_;
+  bool hostSkipsRequestBody_ = false;
+  bool hostSkipsResponseBody_ = false;
 };
 
 class HttpStream : public types::HttpContext {

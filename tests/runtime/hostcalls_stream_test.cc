@@ -276,5 +276,66 @@ TEST_F(StreamCallsTest, SkippedBodyCallbacksAreAnsweredContinueWithoutACall) {
   EXPECT_EQ(hosts.log.events().back(), "request_body " + std::to_string(*other) + " 4 1");
 }
 
+
+// wasmgate_skip_callbacks from a root context: every stream the root creates afterwards starts
+// with those callbacks answered Continue by the host ("response" is every response callback);
+// wasmgate_want_callbacks gives one stream its callbacks back (the SDK's RouteCall).
+TEST_F(StreamCallsTest, CallbacksSkippedByTheRootApplyToItsNewStreams) {
+  start("configure foreign wasmgate_skip_callbacks response\n"
+        "configure foreign wasmgate_skip_callbacks sideways\n"
+        "request_trailers foreign wasmgate_want_callbacks response\n");
+  EXPECT_TRUE(logged("configure: foreign wasmgate_skip_callbacks response -> 0 <null>")) << hosts.log.dump();
+  EXPECT_TRUE(logged("configure: foreign wasmgate_skip_callbacks sideways -> 2")) << "an unknown argument is refused";
+  const std::string last_before = hosts.log.events().back();
+  auto headers = vm->onResponseHeaders(id, 1, false);
+  ASSERT_TRUE(headers.ok()) << headers.message();
+  EXPECT_EQ(*headers, abi::HeaderAction::Continue);
+  auto body = vm->onResponseBody(id, 3, false);
+  ASSERT_TRUE(body.ok()) << body.message();
+  EXPECT_EQ(*body, abi::DataAction::Continue);
+  auto trailers = vm->onResponseTrailers(id, 1);
+  ASSERT_TRUE(trailers.ok()) << trailers.message();
+  EXPECT_EQ(*trailers, abi::TrailerAction::Continue);
+  EXPECT_EQ(hosts.log.events().back(), last_before) << "no response callback reached the plugin";
+
+  // The request side is untouched.
+  ASSERT_TRUE(vm->onRequestBody(id, 4, true).ok());
+  EXPECT_EQ(hosts.log.events().back(), "request_body " + std::to_string(id) + " 4 1");
+
+  // A stream that asks for its response back gets every response callback; the first keeps
+  // skipping them.
+  auto wanting = vm->createStream(root, stream.host());
+  ASSERT_TRUE(wanting.ok()) << wanting.message();
+  ASSERT_TRUE(vm->onRequestTrailers(*wanting, 0).ok());
+  EXPECT_TRUE(logged("request_trailers: foreign wasmgate_want_callbacks response -> 0 <null>")) << hosts.log.dump();
+  ASSERT_TRUE(vm->onResponseHeaders(*wanting, 1, false).ok());
+  EXPECT_EQ(hosts.log.events().back(), "response_headers " + std::to_string(*wanting) + " 1 0");
+  ASSERT_TRUE(vm->onResponseBody(*wanting, 2, true).ok());
+  EXPECT_EQ(hosts.log.events().back(), "response_body " + std::to_string(*wanting) + " 2 1");
+  const std::string last = hosts.log.events().back();
+  ASSERT_TRUE(vm->onResponseHeaders(id, 1, true).ok());
+  EXPECT_EQ(hosts.log.events().back(), last);
+}
+
+// The same promise made by one stream covers that stream only, and a root that takes it back
+// (wasmgate_want_callbacks) leaves later streams with every callback.
+TEST_F(StreamCallsTest, CallbacksSkippedByAStreamOrTakenBackByTheRootApplyAsScoped) {
+  start("request_headers foreign wasmgate_skip_callbacks request_body\n"
+        "configure foreign wasmgate_skip_callbacks response_body\n"
+        "configure foreign wasmgate_want_callbacks response_body\n");
+  ASSERT_TRUE(vm->onRequestHeaders(id, 2, false).ok());
+  const std::string skipped_last = hosts.log.events().back();
+  ASSERT_TRUE(vm->onRequestBody(id, 5, true).ok());
+  EXPECT_EQ(hosts.log.events().back(), skipped_last) << "this stream skipped its request body";
+  ASSERT_TRUE(vm->onResponseBody(id, 3, true).ok());
+  EXPECT_EQ(hosts.log.events().back(), "response_body " + std::to_string(id) + " 3 1")
+      << "the root took its response-body skip back before any stream was created";
+
+  auto other = vm->createStream(root, stream.host());
+  ASSERT_TRUE(other.ok()) << other.message();
+  ASSERT_TRUE(vm->onRequestBody(*other, 4, true).ok());
+  EXPECT_EQ(hosts.log.events().back(), "request_body " + std::to_string(*other) + " 4 1");
+}
+
 }  // namespace
 }  // namespace wasmgate::runtime::testing

@@ -1,6 +1,7 @@
-// The SDK asks the host to skip body callbacks it would only answer Continue to
-// (wasmgate_skip_body_callbacks), on real example plugins: a header-only plugin gets no body
-// callbacks, a plugin with body handlers gets all of them, and what each plugin does is unchanged.
+// The SDK asks the host to skip callbacks it would only answer Continue to
+// (wasmgate_skip_callbacks), on real example plugins: a header-only plugin gets no body
+// callbacks, a request-only plugin no response callbacks either, a plugin with body handlers gets
+// all of them, and what each plugin does is unchanged.
 #include <gtest/gtest.h>
 
 #include "runtime/vm_state.h"
@@ -62,6 +63,14 @@ TEST_F(SdkBodySkipTest, APluginThatStopsReadingOneBodyStillGetsTheOther) {
   // Without a rewrite, headers-bodies calls DontReadResponseBody() for text responses.
   start("headers-bodies", R"({"tag": "t"})");
   EXPECT_EQ(runStream(), 5u) << "request body twice, no response body";
+}
+
+TEST_F(SdkBodySkipTest, ARequestOnlyPluginGetsNoResponseCallbacks) {
+  // disable-reroute handles request headers only: it changes a header with the route pinned.
+  start("disable-reroute", R"({"header": "x-pinned", "value": "1"})");
+  // request headers, and log + done + delete in one entry: no body, no response callback.
+  EXPECT_EQ(runStream(), 2u);
+  EXPECT_EQ(stream.headers.maps[0].back(), (std::pair<std::string, std::string>{"x-pinned", "1"}));
 }
 
 }  // namespace
