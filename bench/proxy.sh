@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Side-by-side proxy benchmark: wrk on loopback against nginx proxy_pass and against wasmgate
 # (no plugin, and optionally with plugin configurations), all in front of the same nginx backend
-# serving a small static body. Prints req/s, p50, p99 and each ratio to nginx.
+# serving a small static body. Prints req/s, p50, p99, each ratio to nginx, and the proxy's CPU
+# time per request (user + system of the proxy process over the row's best round: its worker
+# process for nginx, the whole process for wasmgate; the per-request cost of a plugin is its
+# row's figure minus the no-plugin row's).
 #
 #   bench/proxy.sh [BUILD_DIR]        (default: build)
 # Environment: DURATION (10s), CONNECTIONS (64), THREADS (1), WORKERS (1 proxy worker each),
@@ -62,7 +65,7 @@ trap cleanup EXIT
 "$NGINX" -p "$dir" -c "$dir/proxy.conf" & pids+=($!)
 
 # Rows: a label and the port that serves it. nginx first; every ratio is to it.
-labels=("nginx proxy_pass"); ports=($PROXY_PORT); paths=(/)
+labels=("nginx proxy_pass"); ports=($PROXY_PORT); paths=(/); procs=(nginx)
 start_wasmgate() {  # label [extra-yaml-file [binary]]
   WASMGATE_PORT=$(free_port); ADMIN_PORT=$(free_port)
   local n=${#labels[@]}
@@ -75,9 +78,11 @@ start_wasmgate() {  # label [extra-yaml-file [binary]]
     cat "$dir/extra-$n.yaml" >> "$dir/wasmgate-$n.yaml"
     path=$(sed -n 's/^# path: *//p' "$2" | head -1); path=${path:-/}
   fi
-  if [ "$path" != / ] && [ -z "${3:-}" ]; then labels+=("nginx ($path)"); ports+=($PROXY_PORT); paths+=("$path"); fi
+  if [ "$path" != / ] && [ -z "${3:-}" ]; then
+    labels+=("nginx ($path)"); ports+=($PROXY_PORT); paths+=("$path"); procs+=(nginx)
+  fi
   "${3:-$wasmgate}" run --config "$dir/wasmgate-$n.yaml" --workers "$WORKERS" 2>"$dir/wasmgate-$n.log" & pids+=($!)
-  labels+=("$1"); ports+=($WASMGATE_PORT); paths+=("$path")
+  labels+=("$1"); ports+=($WASMGATE_PORT); paths+=("$path"); procs+=($!)
 }
 start_wasmgate "wasmgate (no plugin)"
 [ -n "${BASELINE:-}" ] && start_wasmgate "baseline (no plugin)" "" "$BASELINE"
@@ -91,34 +96,47 @@ for port in $BACKEND_PORT "${ports[@]}"; do
   curl -fs "http://127.0.0.1:$port/" >/dev/null || { echo "proxy.sh: nothing answers on $port" >&2; cat "$dir"/*.log >&2; exit 1; }
 done
 
-# One wrk run -> "req_per_sec p50_ms p99_ms"
+# The nginx proxy's worker processes (children of its master), whose CPU time is the proxy's.
+nginx_workers() { pgrep -P "${pids[1]}" | tr '\n' ' '; }
+# CPU time (user + system, in clock ticks) of the processes given, read from /proc/PID/stat
+# (fields 14 and 15, counted after the command name, which may hold spaces).
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'))); done; echo $t; }
+TICKS=$(getconf CLK_TCK)
+
+# One wrk run of row $1 -> "req_per_sec p50_ms p99_ms proxy_cpu_us_per_request"
 run_wrk() {
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$1$2" > "$dir/wrk.out"
-  awk '
+  local proc=${procs[$1]} before after
+  [ "$proc" = nginx ] && proc=$(nginx_workers)
+  before=$(cpu_ticks $proc)
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:${ports[$1]}${paths[$1]}" > "$dir/wrk.out"
+  after=$(cpu_ticks $proc)
+  awk -v ticks=$((after - before)) -v hz="$TICKS" '
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /requests in/ { n=$1 }
     /Requests\/sec/ { rps=$2 }
     $1=="50%" { p50=ms($2) }
     $1=="99%" { p99=ms($2) }
-    END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }' "$dir/wrk.out"
+    END { printf "%.0f %.3f %.3f %.2f\n", rps, p50, p99, n ? ticks * 1e6 / hz / n : 0 }' "$dir/wrk.out"
 }
 
 for i in "${!ports[@]}"; do wrk -t1 -c8 -d2s "http://127.0.0.1:${ports[$i]}${paths[$i]}" >/dev/null; done   # warm-up
-best=(); for i in "${!ports[@]}"; do best[$i]="0 0 0"; done
+best=(); for i in "${!ports[@]}"; do best[$i]="0 0 0 0"; done
 for round in $(seq "$ROUNDS"); do
   line="round $round:"
   for i in "${!ports[@]}"; do
-    r=$(run_wrk "${ports[$i]}" "${paths[$i]}")
+    r=$(run_wrk "$i")
     line+=" ${labels[$i]%% *} $r |"
     [ "${r%% *}" -gt "${best[$i]%% *}" ] && best[$i]=$r
   done
-  echo "$line  (req/s p50_ms p99_ms)"
+  echo "$line  (req/s p50_ms p99_ms cpu_us/req)"
 done
 echo
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $WORKERS proxy worker(s), $(nproc) cores, best of $ROUNDS"
-printf "| proxy | req/s | p50 (ms) | p99 (ms) | req/s ratio to nginx | p99 ratio to nginx |\n|---|---:|---:|---:|---:|---:|\n"
-read -r n_rps _ n_p99 <<< "${best[0]}"
+printf "| proxy | req/s | p50 (ms) | p99 (ms) | req/s ratio to nginx | p99 ratio to nginx | proxy CPU (us/req) |\n"
+printf "|---|---:|---:|---:|---:|---:|---:|\n"
+read -r n_rps _ n_p99 _ <<< "${best[0]}"
 for i in "${!ports[@]}"; do
-  read -r rps p50 p99 <<< "${best[$i]}"
-  awk -v l="${labels[$i]}" -v r="$rps" -v a="$p50" -v b="$p99" -v nr="$n_rps" -v np="$n_p99" \
-    'BEGIN { printf "| %s | %s | %s | %s | %.2f | %.2f |\n", l, r, a, b, r / nr, b / np }'
+  read -r rps p50 p99 cpu <<< "${best[$i]}"
+  awk -v l="${labels[$i]}" -v r="$rps" -v a="$p50" -v b="$p99" -v nr="$n_rps" -v np="$n_p99" -v c="$cpu" \
+    'BEGIN { printf "| %s | %s | %s | %s | %.2f | %.2f | %.1f |\n", l, r, a, b, r / nr, b / np, c }'
 done
