@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# What a plugin costs the proxy per request, in CPU time, at a fixed request rate: wasmgate with no
+# plugin and with each plugin configuration, in front of the same nginx backend as bench/proxy.sh,
+# each loaded by h2load at RATE requests per second (below what the proxy can serve, so no row
+# competes for the cores), rounds alternating. A row's figure is the median over the rounds of the
+# proxy process's on-CPU time (all its threads, from /proc/PID/task/*/schedstat, in ns) divided by
+# the requests served; "plugin cost" is that minus the no-plugin row's median. This is the
+# per-request cost target of docs/performance.md, measured without the throughput swings of a
+# shared machine that make bench/proxy.sh's ratios noisy.
+#
+#   bench/plugin_cpu.sh [BUILD_DIR]   (default: build)
+# Environment: RATE (4000 req/s), CLIENTS (16), DURATION (5s per run), ROUNDS (5), WORKERS (1),
+#              PLUGIN_ROWS ("label=FILE ...", as in bench/proxy.sh; default: hello-world,
+#              raw-hello, five-header-plugins, five-raw-hello from bench/plugins/).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(realpath -m "${1:-$here/../build}")
+wasmgate=$build/wasmgate
+RATE=${RATE:-4000}
+CLIENTS=${CLIENTS:-16}
+DURATION=${DURATION:-5s}
+ROUNDS=${ROUNDS:-5}
+WORKERS=${WORKERS:-1}
+if [ -z "${PLUGIN_ROWS+x}" ]; then
+  PLUGIN_ROWS="hello-world=$here/plugins/hello-world.yaml.in raw-hello=$here/plugins/raw-hello.yaml.in"
+  PLUGIN_ROWS+=" five-header-plugins=$here/plugins/five-hello.yaml.in"
+  PLUGIN_ROWS+=" five-raw-hello=$here/plugins/five-raw-hello.yaml.in"
+fi
+
+for tool in nginx h2load; do
+  command -v $tool >/dev/null || [ -x /usr/sbin/$tool ] || { echo "plugin_cpu.sh: $tool is not installed" >&2; exit 1; }
+done
+[ -x "$wasmgate" ] || { echo "plugin_cpu.sh: $wasmgate not built (cmake --build $build --target wasmgate plugins)" >&2; exit 1; }
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+dir=$(mktemp -d /tmp/wasmgate-bench-XXXXXX)
+BACKEND_PORT=$(free_port)
+render() {
+  sed -e "s|@DIR@|$dir|g" -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" -e "s|@WASMGATE_PORT@|$WASMGATE_PORT|g" \
+      -e "s|@ADMIN_PORT@|$ADMIN_PORT|g" -e "s|@PLUGIN_DIR@|$build/plugins|g" "$1" > "$2"
+}
+WASMGATE_PORT=0; ADMIN_PORT=0
+render "$here/nginx/backend.conf.in" "$dir/backend.conf"
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$dir"; }
+trap cleanup EXIT
+"$NGINX" -p "$dir" -c "$dir/backend.conf" & pids+=($!)
+
+labels=(); ports=(); procs=()
+start_wasmgate() {  # label [extra-yaml-file]
+  WASMGATE_PORT=$(free_port); ADMIN_PORT=$(free_port)
+  local n=${#labels[@]}
+  render "$here/nginx/wasmgate.yaml.in" "$dir/wasmgate-$n.yaml"
+  if [ -n "${2:-}" ]; then render "$2" "$dir/extra-$n.yaml"; cat "$dir/extra-$n.yaml" >> "$dir/wasmgate-$n.yaml"; fi
+  "$wasmgate" run --config "$dir/wasmgate-$n.yaml" --workers "$WORKERS" 2>"$dir/wasmgate-$n.log" & pids+=($!)
+  labels+=("$1"); ports+=($WASMGATE_PORT); procs+=($!)
+}
+start_wasmgate "no plugin"
+for row in $PLUGIN_ROWS; do start_wasmgate "${row%%=*}" "${row#*=}"; done
+
+for i in "${!ports[@]}"; do
+  port=${ports[$i]}
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.05; done
+  curl -fs "http://127.0.0.1:$port/" >/dev/null || { echo "plugin_cpu.sh: nothing answers on $port" >&2; cat "$dir"/*.log >&2; exit 1; }
+done
+
+# On-CPU nanoseconds of every thread of process $1 so far.
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%.0f\n", t }'; }
+
+# One h2load run of row $1 -> proxy CPU microseconds per request
+run_row() {
+  local before after done_requests
+  before=$(cpu_ns "${procs[$1]}")
+  h2load --h1 -c "$CLIENTS" --rps "$((RATE / CLIENTS))" -D "${DURATION%s}" "http://127.0.0.1:${ports[$1]}/" > "$dir/h2load.out"
+  after=$(cpu_ns "${procs[$1]}")
+  done_requests=$(awk '/^requests:/ { print $8 }' "$dir/h2load.out")
+  [ "${done_requests:-0}" -gt 0 ] || { echo "plugin_cpu.sh: no request succeeded on ${labels[$1]}" >&2; cat "$dir/h2load.out" >&2; exit 1; }
+  awk -v ns=$((after - before)) -v n="$done_requests" 'BEGIN { printf "%.2f\n", ns / 1000 / n }'
+}
+
+for i in "${!ports[@]}"; do h2load --h1 -c 4 -n 2000 "http://127.0.0.1:${ports[$i]}/" >/dev/null; done  # warm-up
+declare -A samples
+for round in $(seq "$ROUNDS"); do
+  line="round $round:"
+  for i in "${!ports[@]}"; do
+    us=$(run_row "$i")
+    samples[$i]+="$us "
+    line+=" ${labels[$i]} $us |"
+  done
+  echo "$line  (proxy CPU us/request)"
+done
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo
+echo "h2load --h1 -c$CLIENTS at $RATE req/s, $DURATION per run, $WORKERS worker(s), $(nproc) cores, median of $ROUNDS rounds"
+printf "| wasmgate | proxy CPU (us/request) | plugin cost (us/request) |\n|---|---:|---:|\n"
+base=$(echo "${samples[0]}" | median)
+for i in "${!ports[@]}"; do
+  m=$(echo "${samples[$i]}" | median)
+  awk -v l="${labels[$i]}" -v m="$m" -v b="$base" -v i="$i" \
+    'BEGIN { if (i == 0) printf "| %s | %.2f | |\n", l, m; else printf "| %s | %.2f | %.2f |\n", l, m, m - b }'
+done
