@@ -15,29 +15,10 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 WORKER_COUNTS=${WORKER_COUNTS:-"1 2 4"}
 
-for tool in nginx wrk curl; do
-  command -v $tool >/dev/null || [ -x /usr/sbin/$tool ] || { echo "memory.sh: $tool is not installed" >&2; exit 1; }
-done
-[ -x "$wasmgate" ] || { echo "memory.sh: $wasmgate not built (cmake --build $build --target wasmgate)" >&2; exit 1; }
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$here/lib/backend.sh"
+bench_setup wrk
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 threads_of() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
-dir=$(mktemp -d /tmp/wasmgate-memory-XXXXXX)
-BACKEND_PORT=$(free_port)
-render() {
-  sed -e "s|@DIR@|$dir|g" -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" -e "s|@WASMGATE_PORT@|$WASMGATE_PORT|g" \
-      -e "s|@ADMIN_PORT@|$ADMIN_PORT|g" "$1" > "$2"
-}
-WASMGATE_PORT=0; ADMIN_PORT=0
-render "$here/nginx/backend.conf.in" "$dir/backend.conf"
-
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$dir"; }
-trap cleanup EXIT
-"$NGINX" -p "$dir" -c "$dir/backend.conf" & pids+=($!)
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$BACKEND_PORT/" >/dev/null && break; sleep 0.05; done
 
 # One gateway with $1 workers -> "idle_kb load_peak_kb after_kb req_per_sec threads"
 measure() {

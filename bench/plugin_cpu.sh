@@ -28,26 +28,8 @@ if [ -z "${PLUGIN_ROWS+x}" ]; then
   PLUGIN_ROWS+=" five-raw-hello=$here/plugins/five-raw-hello.yaml.in"
 fi
 
-for tool in nginx h2load; do
-  command -v $tool >/dev/null || [ -x /usr/sbin/$tool ] || { echo "plugin_cpu.sh: $tool is not installed" >&2; exit 1; }
-done
-[ -x "$wasmgate" ] || { echo "plugin_cpu.sh: $wasmgate not built (cmake --build $build --target wasmgate plugins)" >&2; exit 1; }
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-dir=$(mktemp -d /tmp/wasmgate-bench-XXXXXX)
-BACKEND_PORT=$(free_port)
-render() {
-  sed -e "s|@DIR@|$dir|g" -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" -e "s|@WASMGATE_PORT@|$WASMGATE_PORT|g" \
-      -e "s|@ADMIN_PORT@|$ADMIN_PORT|g" -e "s|@PLUGIN_DIR@|$build/plugins|g" "$1" > "$2"
-}
-WASMGATE_PORT=0; ADMIN_PORT=0
-render "$here/nginx/backend.conf.in" "$dir/backend.conf"
-
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$dir"; }
-trap cleanup EXIT
-"$NGINX" -p "$dir" -c "$dir/backend.conf" & pids+=($!)
+source "$here/lib/backend.sh"
+bench_setup h2load
 
 labels=(); ports=(); procs=()
 start_wasmgate() {  # label [extra-yaml-file]
@@ -61,11 +43,7 @@ start_wasmgate() {  # label [extra-yaml-file]
 start_wasmgate "no plugin"
 for row in $PLUGIN_ROWS; do start_wasmgate "${row%%=*}" "${row#*=}"; done
 
-for i in "${!ports[@]}"; do
-  port=${ports[$i]}
-  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.05; done
-  curl -fs "http://127.0.0.1:$port/" >/dev/null || { echo "plugin_cpu.sh: nothing answers on $port" >&2; cat "$dir"/*.log >&2; exit 1; }
-done
+for port in "${ports[@]}"; do wait_http "$port"; done
 
 # On-CPU nanoseconds of every thread of process $1 so far.
 cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%.0f\n", t }'; }

@@ -38,31 +38,13 @@ if [ -z "${PLUGIN_ROWS+x}" ] && [ -f "$build/plugins/hello-world.wasm" ]; then
 fi
 PLUGIN_ROWS=${PLUGIN_ROWS:-}
 
-for tool in nginx wrk; do
-  command -v $tool >/dev/null || [ -x /usr/sbin/$tool ] || { echo "proxy.sh: $tool is not installed" >&2; exit 1; }
-done
-[ -x "$wasmgate" ] || { echo "proxy.sh: $wasmgate not built (cmake --build $build --target wasmgate)" >&2; exit 1; }
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-dir=$(mktemp -d /tmp/wasmgate-bench-XXXXXX)
-BACKEND_PORT=$(free_port); PROXY_PORT=$(free_port)
-render() {
-  sed -e "s|@DIR@|$dir|g" -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" -e "s|@PROXY_PORT@|$PROXY_PORT|g" \
-      -e "s|@WASMGATE_PORT@|$WASMGATE_PORT|g" -e "s|@ADMIN_PORT@|$ADMIN_PORT|g" -e "s|@WORKERS@|$WORKERS|g" \
-      -e "s|@PLUGIN_DIR@|${plugin_dir:-$build/plugins}|g" "$1" > "$2"
-}
-WASMGATE_PORT=0; ADMIN_PORT=0
-render "$here/nginx/backend.conf.in" "$dir/backend.conf"
-# 64 KB of text with a word to mask every 64 bytes, for the body-rewrite row.
-python3 -c 'import sys; sys.stdout.write(("x" * 57 + "secret\n") * 1024)' > "$dir/big.txt"
+source "$here/lib/backend.sh"
+bench_setup wrk
+PROXY_PORT=$(free_port)
 render "$here/nginx/proxy.conf.in" "$dir/proxy.conf"
 
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$dir"; }
-trap cleanup EXIT
-"$NGINX" -p "$dir" -c "$dir/backend.conf" & pids+=($!)
 "$NGINX" -p "$dir" -c "$dir/proxy.conf" & pids+=($!)
+NGINX_PROXY_PID=$!
 
 # Rows: a label and the port that serves it. nginx first; every ratio is to it.
 labels=("nginx proxy_pass"); ports=($PROXY_PORT); paths=(/); procs=(nginx)
@@ -91,13 +73,10 @@ for row in $PLUGIN_ROWS; do
   [ -n "${BASELINE:-}" ] && start_wasmgate "baseline (${row%%=*})" "${row#*=}" "$BASELINE"
 done
 
-for port in $BACKEND_PORT "${ports[@]}"; do
-  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.05; done
-  curl -fs "http://127.0.0.1:$port/" >/dev/null || { echo "proxy.sh: nothing answers on $port" >&2; cat "$dir"/*.log >&2; exit 1; }
-done
+for port in "${ports[@]}"; do wait_http "$port"; done
 
 # The nginx proxy's worker processes (children of its master), whose CPU time is the proxy's.
-nginx_workers() { pgrep -P "${pids[1]}" | tr '\n' ' '; }
+nginx_workers() { pgrep -P "$NGINX_PROXY_PID" | tr '\n' ' '; }
 # CPU time (user + system, in clock ticks) of the processes given, read from /proc/PID/stat
 # (fields 14 and 15, counted after the command name, which may hold spaces).
 cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'))); done; echo $t; }
