@@ -4,9 +4,10 @@
 # each loaded by h2load at RATE requests per second (below what the proxy can serve, so no row
 # competes for the cores), rounds alternating. A row's figure is the median over the rounds of the
 # proxy process's on-CPU time (all its threads, from /proc/PID/task/*/schedstat, in ns) divided by
-# the requests served; "plugin cost" is that minus the no-plugin row's median. This is the
-# per-request cost target of docs/performance.md, measured without the throughput swings of a
-# shared machine that make bench/proxy.sh's ratios noisy.
+# the requests served; "plugin cost" is the median over the rounds of the row's figure minus the
+# no-plugin row's of the same round (run first in it, so both saw the machine in the same state).
+# This is the per-request cost target of docs/performance.md, measured without the throughput
+# swings of a shared machine that make bench/proxy.sh's ratios noisy.
 #
 #   bench/plugin_cpu.sh [BUILD_DIR]   (default: build)
 # Environment: RATE (4000 req/s), CLIENTS (16), DURATION (5s per run), ROUNDS (5), WORKERS (1),
@@ -60,12 +61,16 @@ run_row() {
 }
 
 for i in "${!ports[@]}"; do h2load --h1 -c 4 -n 2000 "http://127.0.0.1:${ports[$i]}/" >/dev/null; done  # warm-up
-declare -A samples
+declare -A samples costs
 for round in $(seq "$ROUNDS"); do
   line="round $round:"
   for i in "${!ports[@]}"; do
     us=$(run_row "$i")
     samples[$i]+="$us "
+    # The plugin cost of this round: against the no-plugin row measured moments before, which
+    # saw the same state of the machine.
+    [ "$i" -gt 0 ] && costs[$i]+="$(awk -v a="$us" -v b="$base_us" 'BEGIN { printf "%.2f", a - b }') "
+    [ "$i" -eq 0 ] && base_us=$us
     line+=" ${labels[$i]} $us |"
   done
   echo "$line  (proxy CPU us/request)"
@@ -75,9 +80,9 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { prin
 echo
 echo "h2load --h1 -c$CLIENTS at $RATE req/s, $DURATION per run, $WORKERS worker(s), $(nproc) cores, median of $ROUNDS rounds"
 printf "| wasmgate | proxy CPU (us/request) | plugin cost (us/request) |\n|---|---:|---:|\n"
-base=$(echo "${samples[0]}" | median)
 for i in "${!ports[@]}"; do
   m=$(echo "${samples[$i]}" | median)
-  awk -v l="${labels[$i]}" -v m="$m" -v b="$base" -v i="$i" \
-    'BEGIN { if (i == 0) printf "| %s | %.2f | |\n", l, m; else printf "| %s | %.2f | %.2f |\n", l, m, m - b }'
+  c=$([ "$i" -gt 0 ] && echo "${costs[$i]}" | median || echo "")
+  awk -v l="${labels[$i]}" -v m="$m" -v c="$c" \
+    'BEGIN { if (c == "") printf "| %s | %.2f | |\n", l, m; else printf "| %s | %.2f | %.2f |\n", l, m, c }'
 done
