@@ -42,12 +42,22 @@ abi::TrailerAction trailerAction(uint64_t result, bool stopped) {
   return static_cast<abi::TrailerAction>(result);
 }
 
+// The plugin said this callback would only answer Continue (Context::skipped), so the host
+// answers for it without a call.
+bool skipped(const Context& ctx, Export e) {
+  switch (e) {
+    case Export::OnRequestBody: return ctx.skipped.request_body;
+    case Export::OnResponseBody: return ctx.skipped.response_body;
+    case Export::OnResponseHeaders:
+    case Export::OnResponseTrailers: return ctx.skipped.response_headers;
+    default: return false;
+  }
+}
+
 Result<abi::HeaderAction> onHeaders(VmState& vm, Export e, uint32_t id, uint32_t num_headers, bool end_of_stream) {
   auto ctx = streamContext(vm, id);
   if (!ctx.ok()) return ctx.error();
-  if (e == Export::OnResponseHeaders && (*ctx)->skipped.response_headers) {
-    return abi::HeaderAction::Continue;  // what the plugin said it would answer
-  }
+  if (skipped(**ctx, e)) return abi::HeaderAction::Continue;
   bool stopped = false;
   VmState::CallOptions options{.windows = {}, .absent = 0, .stop_forced = &stopped};
   // ABI 0.1.0's header callbacks take no end_of_stream.
@@ -60,10 +70,7 @@ Result<abi::HeaderAction> onHeaders(VmState& vm, Export e, uint32_t id, uint32_t
 Result<abi::DataAction> onBody(VmState& vm, Export e, uint32_t id, uint32_t body_size, bool end_of_stream) {
   auto ctx = streamContext(vm, id);
   if (!ctx.ok()) return ctx.error();
-  const SkippedCallbacks& skipped = (*ctx)->skipped;
-  if (e == Export::OnRequestBody ? skipped.request_body : skipped.response_body) {
-    return abi::DataAction::Continue;  // what the plugin said it would answer
-  }
+  if (skipped(**ctx, e)) return abi::DataAction::Continue;
   bool stopped = false;
   auto r = vm.call(e, id, {id, body_size, end_of_stream}, {.windows = {}, .absent = 0, .stop_forced = &stopped});
   if (!r.ok()) return r.error();
@@ -73,7 +80,7 @@ Result<abi::DataAction> onBody(VmState& vm, Export e, uint32_t id, uint32_t body
 Result<abi::TrailerAction> onTrailers(VmState& vm, Export e, uint32_t id, uint32_t num_trailers) {
   auto ctx = streamContext(vm, id);
   if (!ctx.ok()) return ctx.error();
-  if (e == Export::OnResponseTrailers && (*ctx)->skipped.response_headers) return abi::TrailerAction::Continue;
+  if (skipped(**ctx, e)) return abi::TrailerAction::Continue;
   bool stopped = false;
   auto r = vm.call(e, id, {id, num_trailers}, {.windows = {}, .absent = 0, .stop_forced = &stopped});
   if (!r.ok()) return r.error();

@@ -6,6 +6,7 @@
 #include <wasmgate/proxywasm/host.h>
 #include <wasmgate/proxywasm/http.h>
 
+#include "hostcall.h"
 #include "url.h"
 
 namespace wasmgate::wrapper {
@@ -170,7 +171,7 @@ Error HttpContext::RouteCall(std::string_view method, std::string_view url, cons
   routeCallback_ = std::move(callback);
   // The response belongs to the route call now, whatever the plugin's handlers: a plugin without
   // response handlers had the host skip its response callbacks (PluginRoot::skipUnhandledCallbacks).
-  (void)proxywasm::CallForeignFunction("wasmgate_want_callbacks", "response");
+  wasmgate::internal::SkipCallbacks("response", /*skip=*/false);
   return {};
 }
 

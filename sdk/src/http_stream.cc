@@ -78,21 +78,13 @@ void HttpStream::checkRebuild() {
   }
 }
 
-// Tells the host that this stream's body callbacks of one direction ("request_body" or
-// "response_body") would only answer Continue (no handler wants that body here), so it may answer
-// for us: two entries into the module fewer per body. wasmgate honours it; other hosts answer
-// NotFound and call as usual, which is just as correct. A plugin with no body handler at all said
-// so once for every stream (PluginRoot::skipUnhandledCallbacks).
-void HttpStream::skipBodyCallbacks(std::string_view callbacks) {
-  constexpr std::string_view kName = "wasmgate_skip_callbacks";
-  proxy_call_foreign_function(kName.data(), kName.size(), callbacks.data(), callbacks.size(), nullptr, nullptr);
-}
-
 types::Action HttpStream::OnHttpRequestHeaders(uint32_t numHeaders, bool endOfStream) {
   types::Action action = requestHeaders(numHeaders, endOfStream);
-  // OnHttpRequestBody answers Continue at once in this case (and nothing sets the flag again).
+  // OnHttpRequestBody answers Continue at once in this case (and nothing sets the flag again), so
+  // the host may answer for it: two entries into the module fewer per body. A plugin with no body
+  // handler at all said so once for every stream (PluginRoot::skipUnhandledCallbacks).
   if (!endOfStream && (!ctx_.config_ || !ctx_.needRequestBody_) && !plugin_->hostSkipsRequestBody()) {
-    skipBodyCallbacks("request_body");
+    wasmgate::internal::SkipCallbacks("request_body");
   }
   return action;
 }
@@ -175,7 +167,7 @@ types::Action HttpStream::OnHttpResponseHeaders(uint32_t numHeaders, bool endOfS
   // OnHttpResponseBody answers Continue at once in this case.
   if (!endOfStream && !ctx_.routeCallback_ && (!ctx_.config_ || !ctx_.needResponseBody_) &&
       !plugin_->hostSkipsResponseBody()) {
-    skipBodyCallbacks("response_body");
+    wasmgate::internal::SkipCallbacks("response_body");
   }
   return action;
 }

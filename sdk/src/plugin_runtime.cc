@@ -2,6 +2,8 @@
 // see plugin_runtime.h. The order of OnPluginStart follows Go's CommonPluginCtx.OnPluginStart.
 #include "plugin_runtime.h"
 
+#include "hostcall.h"
+
 #include <wasmgate/json.h>
 #include <wasmgate/log.h>
 #include <wasmgate/proxywasm/host.h>
@@ -106,13 +108,11 @@ types::OnPluginStartStatus PluginRoot::start() {
 // for its stream (HttpContext::RouteCall). Other hosts answer NotFound and call as usual.
 void PluginRoot::skipUnhandledCallbacks() {
   const PluginSpec& spec = vm_->spec;
-  auto skip = [](std::string_view callbacks) {
-    return proxywasm::CallForeignFunction("wasmgate_skip_callbacks", callbacks).ok();
-  };
-  if (!spec.onRequestBody && !spec.onStreamingRequestBody) hostSkipsRequestBody_ = skip("request_body");
+  using wasmgate::internal::SkipCallbacks;
+  if (!spec.onRequestBody && !spec.onStreamingRequestBody) hostSkipsRequestBody_ = SkipCallbacks("request_body");
   if (!spec.onResponseBody && !spec.onStreamingResponseBody) {
     const bool responseUnused = !spec.onResponseHeaders && !spec.onStreamDone;
-    hostSkipsResponseBody_ = skip(responseUnused ? "response" : "response_body");
+    hostSkipsResponseBody_ = SkipCallbacks(responseUnused ? "response" : "response_body");
   }
 }
 

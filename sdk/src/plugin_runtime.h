@@ -64,10 +64,9 @@ class HttpStream : public types::HttpContext {
   void OnHttpStreamDone() override;
 
  private:
-  // The header callbacks without the skipBodyCallbacks decision.
+  // The header callbacks without the decision to skip this stream's body callbacks.
   types::Action requestHeaders(uint32_t numHeaders, bool endOfStream);
   types::Action responseHeaders(uint32_t numHeaders, bool endOfStream);
-  void skipBodyCallbacks(std::string_view direction);
   // Fills the context's cached request values; false when the request has no :authority.
   bool cacheRequestHeaders();
   void checkRebuild();
