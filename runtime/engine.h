@@ -97,6 +97,27 @@ struct FunctionHandle {
   uint32_t index;
 };
 
+// One exported function of one instance, as a link of a chain across instances.
+struct InstanceFunction {
+  Instance* instance;
+  FunctionHandle fn;
+};
+
+// Functions of several instances of one worker, called one after the other in one entry into the
+// engine (Instance::sequence, across instances). Owned by the engine and valid until one of its
+// instances is destroyed: look it up again (Instance::chainAcross) rather than keep it.
+class CrossChain {
+ public:
+  // Like Instance::call: the parameters are those of every function in turn, the result that of
+  // the last one; a failure names its cause and the functions after the failing one do not run.
+  virtual Result<uint64_t> call(std::span<const uint64_t> args) = 0;
+  // The index of the function called last: after a failed call, the one that failed.
+  virtual std::optional<uint32_t> step() = 0;
+
+ protected:
+  ~CrossChain() = default;
+};
+
 // One instantiation of a CompiledModule. Owned by its worker thread.
 class Instance {
  public:
@@ -136,6 +157,14 @@ class Instance {
     return std::nullopt;
   }
 
+  // The chain of `fns` (functions of instances of this instance's worker, this one among them),
+  // built on first use and cached by the engine; nullptr when the engine cannot chain them (call
+  // them one by one then).
+  virtual CrossChain* chainAcross(std::span<const InstanceFunction> fns) {
+    (void)fns;
+    return nullptr;
+  }
+
   // Host data for HostFn callbacks (the runtime stores its per-VM state here).
   void* userData() const { return user_data_; }
   void setUserData(void* data) { user_data_ = data; }
@@ -154,6 +183,10 @@ class WorkerEngine {
   // missing import by name). Runs no start function: the runtime calls _initialize/_start itself.
   virtual Result<std::unique_ptr<Instance>> instantiate(const CompiledModule& module,
                                                         std::span<const HostFunction* const> imports) = 0;
+
+  // Outermost calls into guest code on this worker so far (a sequence or chain is one): what the
+  // host's shortcuts save shows here.
+  virtual uint64_t guestEntries() const { return 0; }
 
   // Stops guest code running on this worker, if any (any thread may call it). The interrupted
   // call fails with "terminated"; a later call is not affected.

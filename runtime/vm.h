@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -93,6 +94,16 @@ class WasmVm {
   Result<abi::TrailerAction> onResponseTrailers(uint32_t stream_id, uint32_t num_trailers);
   // proxy_on_log, proxy_on_done, proxy_on_delete.
   wasmgate::Status finishStream(uint32_t stream_id);
+  // finishStream() for streams of several VMs of one worker (the plugins of one request), in
+  // order, in one entry into the engine when it can chain their callbacks: the same callbacks in
+  // the same order, except that actions a plugin defers run once every plugin's callbacks ran.
+  // A trap fails that plugin's VM only: the plugins after it are then ended one by one.
+  struct StreamEnd {
+    WasmVm* vm;
+    uint32_t stream_id;
+    wasmgate::Status status;  // finishStream()'s result, filled in
+  };
+  static void finishStreams(std::span<StreamEnd> ends);
 
   // Deliveries of asynchronous work to the root context that started it.
   wasmgate::Status onHttpCallResponse(uint32_t root_id, uint32_t token, const HttpCallResponse& response);

@@ -268,13 +268,32 @@ Result<uint64_t> VmState::callFunction(FunctionHandle fn, std::span<const Export
   if (!result.ok()) {
     // A sequence names the export that was running when it failed.
     size_t step = names.size() > 1 ? instance_->sequenceStep(fn).value_or(0) : 0;
-    fail("plugin '" + name() + "': trap in " + exportName(names[std::min(step, names.size() - 1)]) + ": " +
-         result.message());
+    failIn(names[std::min(step, names.size() - 1)], result.message());
     return failureError();
   }
   if (options.stop_forced != nullptr) *options.stop_forced = stopped;
   if (depth_ == 0) runDeferred();
   return result;
+}
+
+void VmState::failIn(Export e, const std::string& why) {
+  fail("plugin '" + name() + "': trap in " + exportName(e) + ": " + why);
+}
+
+VmState::ChainedCall VmState::enterChained(uint32_t context_id) {
+  const ChainedCall saved{current_id_, effective_id_, stop_forced_};
+  current_id_ = effective_id_ = context_id;
+  stop_forced_ = false;
+  ++depth_;
+  ++guest_entries_;
+  return saved;
+}
+
+void VmState::leaveChained(const ChainedCall& call) {
+  --depth_;
+  current_id_ = call.saved_current;
+  effective_id_ = call.saved_effective;
+  stop_forced_ = call.saved_stop;
 }
 
 void VmState::defer(std::function<void()> action) {

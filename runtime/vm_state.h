@@ -115,6 +115,24 @@ class VmState final : public GuestHost {
   Result<uint64_t> startStream(uint32_t id, uint32_t root_id, uint32_t num_headers, bool end_of_stream,
                                bool* stop_forced);
   bool inGuestCall() const { return depth_ > 0; }
+  // A call into this VM made by a chain across VMs (WasmVm::finishStreams): enterChained() does
+  // what callFunction() does before the engine call, leaveChained() what it does right after
+  // (deferred actions and failures are the caller's).
+  struct ChainedCall {
+    uint32_t saved_current;
+    uint32_t saved_effective;
+    bool saved_stop;
+  };
+  ChainedCall enterChained(uint32_t context_id);
+  void leaveChained(const ChainedCall& call);
+  // Export `e` failed inside a call: the VM fails with the message callFunction() would give.
+  void failIn(Export e, const std::string& why);
+  // The exports proxy_on_log, proxy_on_done and proxy_on_delete, where the module has them.
+  std::optional<FunctionHandle> exportHandle(Export e) const { return exports_[static_cast<size_t>(e)]; }
+  // Runs the actions deferred during the outermost call that just returned.
+  void afterOutermostCall() {
+    if (depth_ == 0) runDeferred();
+  }
   // Runs `action` after the outermost guest call returns, or now if no call is running.
   void defer(std::function<void()> action);
   void forceStop() { stop_forced_ = true; }

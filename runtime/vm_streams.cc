@@ -1,5 +1,8 @@
 // WasmVm stream contexts: creation, the six HTTP callbacks with Envoy's conversion of their
 // results, and the end of a stream (proxy_on_log, proxy_on_done, proxy_on_delete).
+#include <algorithm>
+#include <vector>
+
 #include "runtime/vm.h"
 #include "runtime/vm_state.h"
 
@@ -87,6 +90,28 @@ Result<abi::TrailerAction> onTrailers(VmState& vm, Export e, uint32_t id, uint32
   return trailerAction(r.value(), stopped);
 }
 
+// The callbacks that end a stream, in the order the host makes them.
+constexpr Export kEndExports[] = {Export::OnLog, Export::OnDone, Export::OnDelete};
+
+// finishStreams()'s working lists, kept per thread so that ending a request allocates nothing
+// once they have grown to the size of its plugin chain.
+struct ChainScratch {
+  std::vector<InstanceFunction> fns;
+  std::vector<uint64_t> args;
+  std::vector<size_t> owner;     // per link: the index in `ends` of the stream it ends
+  std::vector<Export> callback;  // per link: which callback it is
+  std::vector<VmState::ChainedCall> saved;
+
+  void clear() {
+    fns.clear();
+    args.clear();
+    owner.clear();
+    callback.clear();
+    saved.clear();
+  }
+};
+thread_local ChainScratch t_chain;
+
 // A new stream needs a working VM and a root context that is not retiring.
 wasmgate::Status requireLiveRoot(VmState& vm, uint32_t root_id) {
   if (vm.failed()) return vm.failureError();
@@ -161,6 +186,56 @@ wasmgate::Status WasmVm::finishStream(uint32_t id) {
   if (!ended.ok()) return ended.error();
   if (vm.failed()) return vm.failureError();
   return {};
+}
+
+void WasmVm::finishStreams(std::span<StreamEnd> ends) {
+  auto one_by_one = [](std::span<StreamEnd> rest) {
+    for (StreamEnd& end : rest) end.status = end.vm->finishStream(end.stream_id);
+  };
+  if (ends.size() < 2) return one_by_one(ends);
+  ChainScratch& c = t_chain;
+  c.clear();
+  for (size_t i = 0; i < ends.size(); ++i) {
+    VmState& vm = *ends[i].vm->state_;
+    const Context* ctx = vm.context(ends[i].stream_id);
+    // Anything unusual (a failed VM, an unknown stream, a VM that is inside a call or appears
+    // twice) takes the plain path, which reports it as finishStream() does.
+    if (vm.failed() || vm.inGuestCall() || ctx == nullptr || ctx->isRoot()) return one_by_one(ends);
+    for (size_t j = 0; j < i; ++j) {
+      if (ends[j].vm == ends[i].vm) return one_by_one(ends);
+    }
+    for (Export e : kEndExports) {
+      if (std::optional<FunctionHandle> fn = vm.exportHandle(e)) {
+        c.fns.push_back({&vm.instance(), *fn});
+        c.args.push_back(ends[i].stream_id);
+        c.owner.push_back(i);
+        c.callback.push_back(e);
+      }
+    }
+  }
+  CrossChain* chain = c.fns.size() < 2 ? nullptr : c.fns.front().instance->chainAcross(c.fns);
+  if (chain == nullptr) return one_by_one(ends);
+
+  for (StreamEnd& end : ends) c.saved.push_back(end.vm->state_->enterChained(end.stream_id));
+  Result<uint64_t> r = chain->call(c.args);
+  for (size_t i = 0; i < ends.size(); ++i) ends[i].vm->state_->leaveChained(c.saved[i]);
+
+  size_t completed = ends.size();  // ends[0, completed) ran all their callbacks
+  if (!r.ok()) {
+    const size_t link = std::min<size_t>(chain->step().value_or(0), c.fns.size() - 1);
+    completed = c.owner[link];
+    VmState& vm = *ends[completed].vm->state_;
+    vm.failIn(c.callback[link], r.message());
+    vm.removeContext(ends[completed].stream_id);
+    ends[completed].status = vm.failureError();
+  }
+  for (size_t i = 0; i < completed; ++i) {
+    VmState& vm = *ends[i].vm->state_;
+    vm.afterOutermostCall();
+    vm.removeContext(ends[i].stream_id);
+    ends[i].status = vm.failed() ? wasmgate::Status(vm.failureError()) : wasmgate::Status{};
+  }
+  if (completed < ends.size()) one_by_one(ends.subspan(completed + 1));
 }
 
 }  // namespace wasmgate::runtime

@@ -10,7 +10,18 @@ namespace wasmgate::gateway::wasm {
 WasmFilter::WasmFilter(PluginRuntime& plugin, std::shared_ptr<StreamShared> shared)
     : plugin_(plugin), shared_(std::move(shared)) {}
 
-WasmFilter::~WasmFilter() { onStreamComplete(); }
+WasmFilter::~WasmFilter() {
+  onStreamComplete();
+  if (previous_plugin_ != nullptr) previous_plugin_->next_plugin_ = next_plugin_;
+  if (next_plugin_ != nullptr) next_plugin_->previous_plugin_ = previous_plugin_;
+}
+
+void WasmFilter::linkAfter(WasmFilter& previous) {
+  previous_plugin_ = &previous;
+  next_plugin_ = previous.next_plugin_;
+  if (next_plugin_ != nullptr) next_plugin_->previous_plugin_ = this;
+  previous.next_plugin_ = this;
+}
 
 bool WasmFilter::ensureStream() {
   if (skipped_) return false;
@@ -329,12 +340,33 @@ DataStatus WasmFilter::encodeData(std::string& data, bool end_stream) {
 
 void WasmFilter::onStreamComplete() {
   if (!started_ || finished_) return;
+  // This plugin's stream and those of the plugins after it end together: one engine entry for
+  // all of them instead of one each. The chain then finds the later ones already finished.
+  constexpr size_t kMaxBatch = 16;  // longer chains end in batches of this many
+  runtime::WasmVm::StreamEnd ends[kMaxBatch];
+  WasmFilter* members[kMaxBatch];
+  size_t count = 0;
+  for (WasmFilter* f = this; f != nullptr && count < kMaxBatch; f = f->next_plugin_) {
+    if (!f->started_ || f->finished_) continue;
+    f->beginFinish();
+    members[count] = f;
+    ends[count] = {f->vm_.get(), f->stream_id_, {}};
+    ++count;
+  }
+  runtime::WasmVm::finishStreams({ends, count});
+  for (size_t i = 0; i < count; ++i) members[i]->endFinish(ends[i].status);
+}
+
+void WasmFilter::beginFinish() {
   finished_ = true;
   StreamRegistry::local().remove(*this);
   request_headers_open_ = response_headers_open_ = false;
   plugin_.counters().calls++;
-  if (Status s = vm_->finishStream(stream_id_); !s.ok() && !vm_->failed()) {
-    logf(LogLevel::Warn, "wasm %s: %s", plugin_.spec().name.c_str(), s.message().c_str());
+}
+
+void WasmFilter::endFinish(const wasmgate::Status& ended) {
+  if (!ended.ok() && !vm_->failed()) {
+    logf(LogLevel::Warn, "wasm %s: %s", plugin_.spec().name.c_str(), ended.message().c_str());
   }
   if (vm_->failed()) plugin_.markForRebuild(vm_.get());
 }

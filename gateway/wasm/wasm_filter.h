@@ -50,6 +50,10 @@ class WasmFilter final : public StreamFilter,
   bool onVm(const runtime::WasmVm& vm) const { return vm_.get() == &vm && started_ && !finished_; }
   void onVmFailed();
 
+  // The plugins of one stream, in chain order (WorkerPlugins::addFilters links them): the first
+  // to end its stream ends the ones after it in the same engine entry (WasmVm::finishStreams).
+  void linkAfter(WasmFilter& previous);
+
  private:
   friend class StreamRegistry;
   void failOtherHeldStreams();
@@ -79,6 +83,10 @@ class WasmFilter final : public StreamFilter,
   abi::Status getUpstreamHosts(runtime::Pairs* hosts) override;          // upstream_hosts.h
   abi::Status setUpstreamOverrideHost(std::string_view address) override;
 
+  // onStreamComplete()'s work before and after the runtime ends the stream.
+  void beginFinish();
+  void endFinish(const wasmgate::Status& ended);
+
   // Creates the stream context on first use; false: this filter is out of the stream (fail-open
   // skip, or fail-closed reply already sent).
   bool ensureStream();
@@ -102,6 +110,8 @@ class WasmFilter final : public StreamFilter,
 
   PluginRuntime& plugin_;
   std::shared_ptr<StreamShared> shared_;
+  WasmFilter* previous_plugin_ = nullptr;  // see linkAfter(); unlinked on destruction
+  WasmFilter* next_plugin_ = nullptr;
   std::shared_ptr<runtime::WasmVm> vm_;
   uint32_t stream_id_ = 0;
   bool started_ = false;

@@ -186,7 +186,13 @@ void WorkerPlugins::addFilters(std::vector<std::unique_ptr<StreamFilter>>& filte
   ++live_streams_;
   shared->decoder_buffer_limit = buffer_limit_;
   shared->encoder_buffer_limit = buffer_limit_;
-  for (auto& p : plugins_) filters.push_back(std::make_unique<WasmFilter>(*p, shared));
+  WasmFilter* previous = nullptr;
+  for (auto& p : plugins_) {
+    auto filter = std::make_unique<WasmFilter>(*p, shared);
+    if (previous != nullptr) filter->linkAfter(*previous);
+    previous = filter.get();
+    filters.push_back(std::move(filter));
+  }
 }
 
 }  // namespace wasmgate::gateway::wasm

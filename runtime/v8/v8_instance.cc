@@ -3,6 +3,7 @@
 // with no allocation on the success path.
 #include "runtime/v8/v8_instance.h"
 
+#include <algorithm>
 #include <bit>
 #include <cassert>
 #include <cstddef>
@@ -193,7 +194,11 @@ std::string importName(const ImportInfo& imp) { return imp.module + "." + imp.na
 V8Instance::V8Instance(std::shared_ptr<WorkerIsolate> worker, const CompiledModule& module)
     : worker_(std::move(worker)), info_(module.info()) {}
 
-V8Instance::~V8Instance() = default;
+V8Instance::~V8Instance() {
+  std::erase_if(worker_->cross_chains, [this](const std::unique_ptr<V8CrossChain>& chain) {
+    return std::find(chain->members.begin(), chain->members.end(), this) != chain->members.end();
+  });
+}
 
 std::span<uint8_t> PendingCopyOut::begin(size_t size, uint32_t to_ptr, uint32_t to_size, uint32_t failure) {
   if (active || size == 0 || size > kMaxDeferredCopy) return {};
@@ -433,74 +438,11 @@ std::optional<FunctionHandle> V8Instance::sequence(std::span<const FunctionHandl
   return FunctionHandle{static_cast<uint32_t>(functions_.size() - 1)};
 }
 
-std::optional<uint32_t> V8Instance::sequenceStep(FunctionHandle f) {
-  if (f.index >= functions_.size() || functions_[f.index].step.IsEmpty()) return std::nullopt;
-  JsScope scope(*worker_);
-  v8::Isolate* isolate = worker_->isolate;
-  v8::Local<v8::Value> value;
-  if (!functions_[f.index].step.Get(isolate)->Get(scope.context, v8String(isolate, "value")).ToLocal(&value)) {
-    return std::nullopt;
-  }
-  return static_cast<uint32_t>(value->Int32Value(scope.context).FromMaybe(0));
-}
 
-Result<uint64_t> V8Instance::call(FunctionHandle f, std::span<const uint64_t> args) {
-  if (f.index >= functions_.size()) return makeError("invalid function handle " + std::to_string(f.index));
-  const ExportedFunction& target = functions_[f.index];
-  if (args.size() != target.sig.params.size()) {
-    return makeError(target.name + " takes " + std::to_string(target.sig.params.size()) + " arguments, got " +
-                     std::to_string(args.size()));
-  }
-  WorkerIsolate& worker = *worker_;
-  assert(worker.onOwnerThread() && "an Instance is used only on its worker's thread");
-  v8::Isolate* isolate = worker.isolate;
-  EnteredIsolate entered(worker);
-  v8::HandleScope handles(isolate);
-  // No Context::Scope: Function::Call enters the function's context itself.
-  v8::Local<v8::Context> context = worker.context.Get(isolate);
+namespace {
 
-  // Only the handles passed are constructed: value-initialising all kMaxParams of them (a 256-byte
-  // memset per call) showed up in profiles.
-  alignas(v8::Local<v8::Value>) std::byte argv_storage[kMaxParams * sizeof(v8::Local<v8::Value>)];
-  auto* argv = reinterpret_cast<v8::Local<v8::Value>*>(argv_storage);
-  for (size_t i = 0; i < args.size(); ++i) new (&argv[i]) v8::Local<v8::Value>(fromWord(isolate, args[i], target.sig.params[i]));
-
-  const bool outermost = worker.call_depth == 0;
-  if (outermost) {
-    worker.beginOutermostCall();
-    copy_out_.active = false;  // a copy left behind by a trapping allocator
-  }
-  ++worker.call_depth;
-  Result<uint64_t> outcome = uint64_t{0};
-  {
-    v8::TryCatch caught(isolate);
-    v8::Local<v8::Value> result;
-    if (!target.function.Get(isolate)->Call(context, v8::Undefined(isolate), static_cast<int>(args.size()), argv)
-             .ToLocal(&result)) {
-      outcome = callFailure(caught, context);
-    } else if (!target.sig.results.empty()) {
-      // Several results arrive as an array; the interface reports the first.
-      if (target.sig.results.size() > 1 && result->IsArray()) {
-        result = result.As<v8::Array>()->Get(context, 0).FromMaybe(v8::Local<v8::Value>(v8::Undefined(isolate)));
-      }
-      outcome = toWord(result, target.sig.results[0], isolate);
-    }
-  }
-  --worker.call_depth;
-  forgetMemoryView();
-  if (outermost) {
-    worker.endOutermostCall();
-    if (++worker.calls_since_pump >= kCallsPerTaskPump) {
-      worker.calls_since_pump = 0;
-      while (v8::platform::PumpMessageLoop(&platform(), isolate)) {
-      }
-    }
-  }
-  return outcome;
-}
-
-Error V8Instance::callFailure(v8::TryCatch& caught, v8::Local<v8::Context> context) {
-  WorkerIsolate& worker = *worker_;
+// Why a call into guest code failed.
+Error callFailure(WorkerIsolate& worker, v8::TryCatch& caught, v8::Local<v8::Context> context) {
   v8::Isolate* isolate = worker.isolate;
   if (caught.HasTerminated()) return makeError("terminated");
   // A host trap is reported with the host's own message, as long as the exception that reached
@@ -514,5 +456,168 @@ Error V8Instance::callFailure(v8::TryCatch& caught, v8::Local<v8::Context> conte
   }
   return makeError(exceptionMessage(isolate, context, caught.Exception()));
 }
+
+// Calls `function` (an export, a sequence or a chain) whose code runs in `members`: the one entry
+// into the engine every call from the host goes through.
+Result<uint64_t> enterGuest(WorkerIsolate& worker, const v8::Global<v8::Function>& function, const FuncSig& sig,
+                            std::span<const uint64_t> args, std::span<V8Instance* const> members) {
+  assert(worker.onOwnerThread() && "an Instance is used only on its worker's thread");
+  v8::Isolate* isolate = worker.isolate;
+  EnteredIsolate entered(worker);
+  v8::HandleScope handles(isolate);
+  // No Context::Scope: Function::Call enters the function's context itself.
+  v8::Local<v8::Context> context = worker.context.Get(isolate);
+
+  // Only the handles passed are constructed: value-initialising all kMaxParams of them (a 256-byte
+  // memset per call) showed up in profiles.
+  alignas(v8::Local<v8::Value>) std::byte argv_storage[kMaxParams * sizeof(v8::Local<v8::Value>)];
+  auto* argv = reinterpret_cast<v8::Local<v8::Value>*>(argv_storage);
+  for (size_t i = 0; i < args.size(); ++i) new (&argv[i]) v8::Local<v8::Value>(fromWord(isolate, args[i], sig.params[i]));
+
+  const bool outermost = worker.call_depth == 0;
+  if (outermost) {
+    ++worker.outermost_calls;
+    worker.beginOutermostCall();
+    for (V8Instance* member : members) member->pendingCopyOut().active = false;  // left by a trapping allocator
+  }
+  ++worker.call_depth;
+  Result<uint64_t> outcome = uint64_t{0};
+  {
+    v8::TryCatch caught(isolate);
+    v8::Local<v8::Value> result;
+    if (!function.Get(isolate)->Call(context, v8::Undefined(isolate), static_cast<int>(args.size()), argv)
+             .ToLocal(&result)) {
+      outcome = callFailure(worker, caught, context);
+    } else if (!sig.results.empty()) {
+      // Several results arrive as an array; the interface reports the first.
+      if (sig.results.size() > 1 && result->IsArray()) {
+        result = result.As<v8::Array>()->Get(context, 0).FromMaybe(v8::Local<v8::Value>(v8::Undefined(isolate)));
+      }
+      outcome = toWord(result, sig.results[0], isolate);
+    }
+  }
+  --worker.call_depth;
+  for (V8Instance* member : members) member->forgetMemoryView();
+  if (outermost) {
+    worker.endOutermostCall();
+    if (++worker.calls_since_pump >= kCallsPerTaskPump) {
+      worker.calls_since_pump = 0;
+      while (v8::platform::PumpMessageLoop(&platform(), isolate)) {
+      }
+    }
+  }
+  return outcome;
+}
+
+// The value of a sequence's "step" global.
+std::optional<uint32_t> stepOf(WorkerIsolate& worker, const v8::Global<v8::Object>& step) {
+  if (step.IsEmpty()) return std::nullopt;
+  JsScope scope(worker);
+  v8::Isolate* isolate = worker.isolate;
+  v8::Local<v8::Value> value;
+  if (!step.Get(isolate)->Get(scope.context, v8String(isolate, "value")).ToLocal(&value)) return std::nullopt;
+  return static_cast<uint32_t>(value->Int32Value(scope.context).FromMaybe(0));
+}
+
+}  // namespace
+
+std::optional<uint32_t> V8Instance::sequenceStep(FunctionHandle f) {
+  if (f.index >= functions_.size()) return std::nullopt;
+  return stepOf(*worker_, functions_[f.index].step);
+}
+
+Result<uint64_t> V8Instance::call(FunctionHandle f, std::span<const uint64_t> args) {
+  if (f.index >= functions_.size()) return makeError("invalid function handle " + std::to_string(f.index));
+  const ExportedFunction& target = functions_[f.index];
+  if (args.size() != target.sig.params.size()) {
+    return makeError(target.name + " takes " + std::to_string(target.sig.params.size()) + " arguments, got " +
+                     std::to_string(args.size()));
+  }
+  V8Instance* self = this;
+  return enterGuest(*worker_, target.function, target.sig, args, {&self, 1});
+}
+
+const v8::Global<v8::Function>* V8Instance::exportedFunction(FunctionHandle f, const FuncSig** sig) const {
+  if (f.index >= functions_.size()) return nullptr;
+  *sig = &functions_[f.index].sig;
+  return &functions_[f.index].function;
+}
+
+namespace {
+
+bool sameLinks(const V8CrossChain& chain, std::span<const InstanceFunction> fns) {
+  if (chain.links.size() != fns.size()) return false;
+  for (size_t i = 0; i < fns.size(); ++i) {
+    if (chain.links[i].first != fns[i].instance || chain.links[i].second != fns[i].fn.index) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+CrossChain* V8Instance::chainAcross(std::span<const InstanceFunction> fns) {
+  for (const auto& chain : worker_->cross_chains) {
+    if (sameLinks(*chain, fns)) return chain->run.IsEmpty() ? nullptr : chain.get();
+  }
+  // Built once per list of functions; one that cannot be built is remembered as such (run left
+  // empty) so that it is not tried again on every call.
+  auto& chain = *worker_->cross_chains.emplace_back(std::make_unique<V8CrossChain>());
+  chain.worker = worker_;
+  for (const InstanceFunction& f : fns) {
+    chain.links.emplace_back(f.instance, f.fn.index);
+    auto* instance = dynamic_cast<V8Instance*>(f.instance);
+    if (instance != nullptr && std::find(chain.members.begin(), chain.members.end(), instance) == chain.members.end()) {
+      chain.members.push_back(instance);
+    }
+  }
+  if (!buildChain(chain, fns)) return nullptr;
+  return &chain;
+}
+
+bool V8Instance::buildChain(V8CrossChain& chain, std::span<const InstanceFunction> fns) {
+  JsScope scope(*worker_);
+  v8::Isolate* isolate = worker_->isolate;
+  v8::Local<v8::Object> imported = v8::Object::New(isolate);
+  std::vector<FuncSig> sigs;
+  for (size_t i = 0; i < fns.size(); ++i) {
+    auto* instance = dynamic_cast<V8Instance*>(fns[i].instance);
+    const FuncSig* sig = nullptr;
+    // Only instances of this worker: a chain runs in one isolate.
+    const v8::Global<v8::Function>* fn =
+        instance != nullptr && instance->worker_ == worker_ ? instance->exportedFunction(fns[i].fn, &sig) : nullptr;
+    if (fn == nullptr) return false;
+    sigs.push_back(*sig);
+    if (imported->Set(scope.context, v8String(isolate, std::to_string(i)), fn->Get(isolate)).IsNothing()) return false;
+  }
+  chain.sig = sequenceSignature(sigs);
+  if (sigs.empty() || chain.sig.params.size() > kMaxParams || chain.sig.results.size() > 1) return false;
+  const std::vector<uint8_t> bytes = sequenceModule(sigs);
+  v8::Local<v8::WasmModuleObject> module;
+  if (!v8::WasmModuleObject::Compile(isolate, {bytes.data(), bytes.size()}).ToLocal(&module)) return false;
+  v8::Local<v8::Object> import_object = v8::Object::New(isolate);
+  if (import_object->Set(scope.context, v8String(isolate, "seq"), imported).IsNothing()) return false;
+  v8::Local<v8::Value> argv[] = {module, import_object};
+  v8::Local<v8::Object> instance;
+  v8::Local<v8::Value> exports, run, step;
+  if (!worker_->instance_constructor.Get(isolate)->NewInstance(scope.context, 2, argv).ToLocal(&instance) ||
+      !instance->Get(scope.context, v8String(isolate, "exports")).ToLocal(&exports) || !exports->IsObject() ||
+      !exports.As<v8::Object>()->Get(scope.context, v8String(isolate, "run")).ToLocal(&run) || !run->IsFunction() ||
+      !exports.As<v8::Object>()->Get(scope.context, v8String(isolate, "step")).ToLocal(&step) || !step->IsObject()) {
+    return false;
+  }
+  chain.run.Reset(isolate, run.As<v8::Function>());
+  chain.step_global.Reset(isolate, step.As<v8::Object>());
+  return true;
+}
+
+Result<uint64_t> V8CrossChain::call(std::span<const uint64_t> args) {
+  if (args.size() != sig.params.size()) {
+    return makeError("a chain of " + std::to_string(links.size()) + " functions takes " +
+                     std::to_string(sig.params.size()) + " arguments, got " + std::to_string(args.size()));
+  }
+  return enterGuest(*worker, run, sig, args, members);
+}
+
+std::optional<uint32_t> V8CrossChain::step() { return stepOf(*worker, step_global); }
 
 }  // namespace wasmgate::runtime::v8backend

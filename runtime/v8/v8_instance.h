@@ -21,6 +21,7 @@ namespace wasmgate::runtime::v8backend {
 inline constexpr size_t kMaxParams = 32;
 
 class V8Instance;
+class V8CrossChain;
 
 // What a V8 import function needs to reach its HostFunction; its address is the function's data.
 struct ImportBinding {
@@ -64,6 +65,7 @@ class V8Instance final : public Instance {
   Result<uint64_t> call(FunctionHandle f, std::span<const uint64_t> args) override;
   std::optional<FunctionHandle> sequence(std::span<const FunctionHandle> fns) override;
   std::optional<uint32_t> sequenceStep(FunctionHandle f) override;
+  CrossChain* chainAcross(std::span<const InstanceFunction> fns) override;
 
   WorkerIsolate& worker() { return *worker_; }
 
@@ -71,6 +73,9 @@ class V8Instance final : public Instance {
   // table holds the allocator), and the copy it may have begun.
   PendingCopyOut* copyOutDeferral() { return copy_out_ready_ ? &copy_out_ : nullptr; }
   PendingCopyOut& pendingCopyOut() { return copy_out_; }
+
+  // The exported function behind `f` and its signature (nullptr for an invalid handle).
+  const v8::Global<v8::Function>* exportedFunction(FunctionHandle f, const FuncSig** sig) const;
 
  private:
   struct ExportedFunction {
@@ -80,12 +85,14 @@ class V8Instance final : public Instance {
     v8::Global<v8::Object> step;  // a sequence's "step" global (WebAssembly.Global); empty otherwise
   };
 
-  Error callFailure(v8::TryCatch& caught, v8::Local<v8::Context> context);
   // Puts the copy-out module in front of the imports `wrapped` (indices into `functions`) and
   // returns its allocator table; empty if the module cannot be set up (they stay direct then).
   v8::Local<v8::Object> wrapCopyingImports(v8::Local<v8::Context> context, const std::vector<size_t>& wrapped,
                                            std::vector<v8::Local<v8::Value>>& functions);
   void setAllocator(v8::Local<v8::Context> context, v8::Local<v8::Object> table, v8::Local<v8::Object> exports);
+
+  // Compiles and instantiates the sequence module of `chain` (V8CrossChain); false if it cannot.
+  bool buildChain(V8CrossChain& chain, std::span<const InstanceFunction> fns);
 
   std::shared_ptr<WorkerIsolate> worker_;  // first member: the isolate outlives the handles below
   // A copy, so an instance never depends on the lifetime of the CompiledModule it came from.
@@ -101,6 +108,23 @@ class V8Instance final : public Instance {
   // A deque: a host function may look up a new export in the middle of a call() that holds a
   // reference to another entry.
   std::deque<ExportedFunction> functions_;
+};
+
+// Functions of several instances of one worker chained in one entry (Instance::chainAcross): an
+// instance of the sequence module (runtime/sequence_module.h) importing them.
+class V8CrossChain final : public CrossChain {
+ public:
+  Result<uint64_t> call(std::span<const uint64_t> args) override;
+  std::optional<uint32_t> step() override;
+
+  // What the chain was built from, in order: it is looked up by these.
+  std::vector<std::pair<const Instance*, uint32_t>> links;
+  // The instances whose code a call runs, each once.
+  std::vector<V8Instance*> members;
+  std::shared_ptr<WorkerIsolate> worker;
+  FuncSig sig;
+  v8::Global<v8::Function> run;
+  v8::Global<v8::Object> step_global;
 };
 
 }  // namespace wasmgate::runtime::v8backend

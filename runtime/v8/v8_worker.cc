@@ -58,6 +58,7 @@ WorkerIsolate::~WorkerIsolate() {
   // Handles go before the isolate, and V8 refuses to dispose an isolate that is entered.
   host_trap_exception.Reset();
   copy_out_modules.clear();
+  cross_chains.clear();
   instance_constructor.Reset();
   context.Reset();
   if (t_entered == this) {

@@ -13,12 +13,15 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <v8.h>
 
 #include "runtime/engine.h"
 
 namespace wasmgate::runtime::v8backend {
+
+class V8CrossChain;  // v8_instance.h
 
 struct WorkerIsolate {
   WorkerIsolate();
@@ -45,6 +48,7 @@ struct WorkerIsolate {
   const std::thread::id owner = std::this_thread::get_id();
   int call_depth = 0;
   uint32_t calls_since_pump = 0;
+  uint64_t outermost_calls = 0;
 
   // A HostCall::trap() in flight: the exception thrown into the guest and the host's message,
   // which the innermost Instance::call() that catches that exception reports.
@@ -54,6 +58,10 @@ struct WorkerIsolate {
   // The copy-out modules (runtime/copy_out_module.h) compiled so far, by their bytes: every
   // instance of a plugin needs the same one.
   std::map<std::string, v8::Global<v8::WasmModuleObject>> copy_out_modules;
+
+  // The chains across instances built so far (V8Instance::chainAcross). A V8Instance drops the
+  // ones it is part of when it is destroyed, so no chain can call into a freed instance.
+  std::vector<std::unique_ptr<V8CrossChain>> cross_chains;
 
  private:
   std::atomic<bool> running{false};
@@ -85,6 +93,7 @@ class V8Worker final : public WorkerEngine {
   Result<std::unique_ptr<Instance>> instantiate(const CompiledModule& module,
                                                 std::span<const HostFunction* const> imports) override;
   void terminate() override { isolate_->terminate(); }
+  uint64_t guestEntries() const override { return isolate_->outermost_calls; }
 
  private:
   std::shared_ptr<WorkerIsolate> isolate_;

@@ -350,6 +350,71 @@ TEST_F(V8EngineTest, SequenceOfNothingOrOfUnknownHandlesIsRefused) {
   EXPECT_FALSE(instance_->sequence(bogus).has_value());
 }
 
+// Instance::chainAcross: functions of several instances in one entry.
+TEST_F(V8EngineTest, ChainAcrossInstancesRunsEachFunctionInItsOwnInstance) {
+  std::unique_ptr<Instance> other = newInstance(*worker_);
+  ASSERT_NE(other, nullptr);
+  const InstanceFunction fns[] = {{instance_.get(), *instance_->function("inc")},
+                                  {other.get(), *other->function("inc")},
+                                  {instance_.get(), *instance_->function("inc")},
+                                  {other.get(), *other->function("add")}};
+  CrossChain* chain = instance_->chainAcross(fns);
+  ASSERT_NE(chain, nullptr);
+  EXPECT_EQ(chain->call(std::vector<uint64_t>{20, 22}).value(), 42u);
+  EXPECT_EQ(chain->step(), 3u);
+  // Each instance has its own counter: two incs here, one there.
+  EXPECT_EQ(call("inc", {}).value(), 3u);
+  EXPECT_EQ(other->call(*other->function("inc"), {}).value(), 2u);
+  EXPECT_EQ(instance_->chainAcross(fns), chain) << "built once, then found again";
+  EXPECT_FALSE(chain->call(std::vector<uint64_t>{1}).ok()) << "argument count checked";
+}
+
+TEST_F(V8EngineTest, ChainAcrossStopsAtATrapAndNamesTheFunctionThatTrapped) {
+  std::unique_ptr<Instance> other = newInstance(*worker_);
+  ASSERT_NE(other, nullptr);
+  const InstanceFunction fns[] = {{instance_.get(), *instance_->function("inc")},
+                                  {other.get(), *other->function("call_host_trap")},
+                                  {instance_.get(), *instance_->function("inc")}};
+  CrossChain* chain = other->chainAcross(fns);
+  ASSERT_NE(chain, nullptr);
+  Result<uint64_t> r = chain->call(std::vector<uint64_t>{7});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.message(), "proc_exit(7)");
+  EXPECT_EQ(chain->step(), 1u);
+  EXPECT_EQ(call("inc", {}).value(), 2u) << "the inc after the trap did not run";
+}
+
+TEST_F(V8EngineTest, ChainAcrossWorkersOrOfUnknownFunctionsIsRefused) {
+  std::unique_ptr<WorkerEngine> second_worker = v8Engine().newWorker();
+  std::unique_ptr<Instance> elsewhere = newInstance(*second_worker);
+  ASSERT_NE(elsewhere, nullptr);
+  const InstanceFunction mixed[] = {{instance_.get(), *instance_->function("inc")},
+                                    {elsewhere.get(), *elsewhere->function("inc")}};
+  EXPECT_EQ(instance_->chainAcross(mixed), nullptr) << "one isolate per chain";
+  EXPECT_EQ(instance_->chainAcross(mixed), nullptr) << "and refused again from the cache";
+  const InstanceFunction bogus[] = {{instance_.get(), FunctionHandle{9999}}};
+  EXPECT_EQ(instance_->chainAcross(bogus), nullptr);
+  EXPECT_EQ(instance_->chainAcross({}), nullptr);
+}
+
+TEST_F(V8EngineTest, ChainAcrossIsDroppedWithAnyOfItsInstances) {
+  std::unique_ptr<Instance> other = newInstance(*worker_);
+  ASSERT_NE(other, nullptr);
+  const InstanceFunction fns[] = {{instance_.get(), *instance_->function("inc")},
+                                  {other.get(), *other->function("inc")}};
+  ASSERT_NE(instance_->chainAcross(fns), nullptr);
+  other.reset();
+  // A new instance in the same place of the chain gets a chain of its own, which runs its code.
+  std::unique_ptr<Instance> replacement = newInstance(*worker_);
+  ASSERT_NE(replacement, nullptr);
+  const InstanceFunction again[] = {{instance_.get(), *instance_->function("inc")},
+                                    {replacement.get(), *replacement->function("inc")}};
+  CrossChain* chain = instance_->chainAcross(again);
+  ASSERT_NE(chain, nullptr);
+  EXPECT_EQ(chain->call(std::vector<uint64_t>{}).value(), 1u) << "the replacement's own first inc";
+  EXPECT_EQ(call("inc", {}).value(), 2u);
+}
+
 TEST_F(V8EngineTest, InstanceMayOutliveItsWorker) {
   worker_.reset();
   EXPECT_EQ(call("add", {20, 22}).value(), 42u);

@@ -1,0 +1,149 @@
+// WasmVm::finishStreams against real plugins: the streams of several VMs (the plugins of one
+// request) end in one entry into the engine, with the callbacks and their order unchanged, and a
+// trap in one plugin fails that plugin only.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "runtime/vm_state.h"
+#include "tests/runtime/support/fake_hosts.h"
+
+namespace wasmgate::runtime::testing {
+namespace {
+
+using Events = std::vector<std::string>;
+
+class VmStreamChainTest : public ::testing::Test {
+ protected:
+  // A VM of the probe plugin whose root is called `name`, configured with `script`, and one
+  // stream on it.
+  void addPlugin(const std::string& name, const std::string& script = "") {
+    auto created = makeVm(*worker, "probe_abi_0_2_100", hosts, "");
+    ASSERT_TRUE(created.ok()) << created.message();
+    WasmVm& vm = *vms.emplace_back(std::move(created).value());
+    auto root = vm.startPlugin({name, name, script});
+    ASSERT_TRUE(root.ok()) << root.message() << "\n" << hosts.log.dump();
+    auto stream = vm.createStream(root.value(), streams.emplace_back(std::make_unique<FakeHosts::Stream>())->host());
+    ASSERT_TRUE(stream.ok()) << stream.message();
+    ends.push_back({&vm, stream.value(), {}});
+  }
+
+  // The probe's callback events since the last clear, each with the plugin that logged it.
+  Events events() const {
+    Events out;
+    for (const LogEntry& e : hosts.log.entries) {
+      if (!e.message.empty() && e.message[0] == '@') out.push_back(e.plugin + " " + e.message.substr(1));
+    }
+    return out;
+  }
+
+  std::unique_ptr<WorkerEngine> worker = newWorker();
+  FakeHosts hosts;
+  std::vector<std::unique_ptr<FakeHosts::Stream>> streams;
+  std::vector<std::unique_ptr<WasmVm>> vms;
+  std::vector<WasmVm::StreamEnd> ends;
+};
+
+TEST_F(VmStreamChainTest, ThePluginsOfAStreamEndInOneEntryWithTheirCallbacksInOrder) {
+  addPlugin("first");
+  addPlugin("second");
+  addPlugin("third");
+  hosts.log.clear();
+  std::vector<uint64_t> entries_before;
+  for (auto& vm : vms) entries_before.push_back(vm->state().guestEntries());
+  const uint64_t worker_entries_before = worker->guestEntries();
+
+  WasmVm::finishStreams(ends);
+
+  EXPECT_EQ(worker->guestEntries(), worker_entries_before + 1) << "three plugins, one entry into the engine";
+
+  EXPECT_EQ(events(), (Events{"first log 2", "first done 2", "first delete 2", "second log 2", "second done 2",
+                              "second delete 2", "third log 2", "third done 2", "third delete 2"}));
+  for (size_t i = 0; i < vms.size(); ++i) {
+    EXPECT_TRUE(ends[i].status.ok()) << ends[i].status.message();
+    EXPECT_EQ(vms[i]->state().guestEntries(), entries_before[i] + 1) << "plugin " << i << ": one entry";
+    // The stream context is gone, as after finishStream().
+    EXPECT_FALSE(vms[i]->finishStream(ends[i].stream_id).ok());
+  }
+  // The chain is kept by the engine: the next request of the same plugins ends the same way.
+  for (size_t i = 0; i < vms.size(); ++i) {
+    auto again = vms[i]->createStream(1, streams[i]->host());
+    ASSERT_TRUE(again.ok()) << again.message();
+    ends[i] = {vms[i].get(), again.value(), {}};
+  }
+  hosts.log.clear();
+  const uint64_t second_before = worker->guestEntries();
+  WasmVm::finishStreams(ends);
+  EXPECT_EQ(worker->guestEntries(), second_before + 1);
+  EXPECT_EQ(events().size(), 9u) << hosts.log.dump();
+  EXPECT_EQ(events().back(), "third delete 3");
+}
+
+TEST_F(VmStreamChainTest, ATrapFailsOnlyItsPluginAndThePluginsAfterItStillEnd) {
+  addPlugin("first");
+  addPlugin("second", "log trap");
+  addPlugin("third");
+  hosts.log.clear();
+
+  WasmVm::finishStreams(ends);
+
+  EXPECT_TRUE(ends[0].status.ok()) << ends[0].status.message();
+  ASSERT_FALSE(ends[1].status.ok());
+  EXPECT_EQ(ends[1].status.message().rfind("plugin 'probe_abi_0_2_100': trap in proxy_on_log: ", 0), 0u)
+      << ends[1].status.message();
+  EXPECT_TRUE(ends[2].status.ok()) << ends[2].status.message();
+  EXPECT_FALSE(vms[0]->failed());
+  EXPECT_TRUE(vms[1]->failed());
+  EXPECT_FALSE(vms[2]->failed());
+  const Events seen = events();
+  EXPECT_EQ(seen.front(), "first log 2");
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), "third delete 2"), 1) << hosts.log.dump();
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), "second done 2"), 0) << "nothing runs after the trap";
+  // Every stream context is gone, the failed plugin's too.
+  for (size_t i = 0; i < vms.size(); ++i) EXPECT_EQ(vms[i]->state().context(ends[i].stream_id), nullptr);
+}
+
+TEST_F(VmStreamChainTest, AFailedOrUnknownEntryEndsEveryStreamOneByOne) {
+  addPlugin("first");
+  addPlugin("second", "log trap");
+  addPlugin("third");
+  // The second plugin fails before the end: the others still end, each with its own result.
+  ASSERT_FALSE(vms[1]->finishStream(ends[1].stream_id).ok());
+  hosts.log.clear();
+  WasmVm::finishStreams(ends);
+  EXPECT_TRUE(ends[0].status.ok());
+  EXPECT_FALSE(ends[1].status.ok());
+  EXPECT_TRUE(ends[2].status.ok());
+  EXPECT_EQ(events(), (Events{"first log 2", "first done 2", "first delete 2", "third log 2", "third done 2",
+                              "third delete 2"}));
+  // An unknown stream is reported by name, as finishStream() reports it.
+  WasmVm::StreamEnd unknown[] = {{vms[0].get(), 99, {}}, {vms[2].get(), 98, {}}};
+  WasmVm::finishStreams(unknown);
+  ASSERT_FALSE(unknown[0].status.ok());
+  EXPECT_EQ(unknown[0].status.message(), "plugin 'probe_abi_0_2_100': no stream context 99");
+}
+
+TEST_F(VmStreamChainTest, AChainIsRebuiltWhenOneOfItsVmsIsReplaced) {
+  addPlugin("first");
+  addPlugin("second");
+  WasmVm::finishStreams(ends);
+  ASSERT_TRUE(ends[0].status.ok() && ends[1].status.ok());
+  // The second VM goes (as a rebuild replaces it) and a new one takes its place in the chain.
+  vms[1].reset();
+  vms.erase(vms.begin() + 1);
+  ends.clear();
+  auto again = vms[0]->createStream(1, streams[0]->host());
+  ASSERT_TRUE(again.ok());
+  ends.push_back({vms[0].get(), again.value(), {}});
+  addPlugin("replacement");
+  hosts.log.clear();
+  WasmVm::finishStreams(ends);
+  EXPECT_TRUE(ends[0].status.ok()) << ends[0].status.message();
+  EXPECT_TRUE(ends[1].status.ok()) << ends[1].status.message();
+  EXPECT_EQ(events(), (Events{"first log 3", "first done 3", "first delete 3", "replacement log 2",
+                              "replacement done 2", "replacement delete 2"}));
+}
+
+}  // namespace
+}  // namespace wasmgate::runtime::testing
