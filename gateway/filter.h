@@ -76,6 +76,10 @@ class FilterCallbacks {
   virtual void continueEncoding() = 0;
   // Whether `filter` holds the request (decoding) or the response iteration at this moment.
   virtual bool holds(const StreamFilter& filter, bool decoding) = 0;
+  // Whether the filters' headers calls in progress in that direction follow one another with
+  // nothing in between (FilterChain::headersOnlyPass): then a filter may run the next filters'
+  // work ahead (the wasm filter chains the plugins' header callbacks into one engine entry).
+  virtual bool headersOnlyPass(bool /*decoding*/) { return false; }
   // Answer with a local response that goes through the encoder filters; the request stops.
   // `details` is the response code details ("route_not_found").
   virtual void sendLocalReply(int status, std::string_view body, std::string_view details,

@@ -18,6 +18,13 @@ DataStatus FilterChain::callData(Direction& d, size_t pos) {
 }
 
 void FilterChain::iterate(Direction& d, size_t pos, bool headers_here, bool data_here) {
+  // Restored on every way out: a filter's call may start a nested pass.
+  struct PassKind {
+    PassKind(bool& flag, bool value) : flag(flag), saved(flag) { flag = value; }
+    ~PassKind() { flag = saved; }
+    bool& flag;
+    bool saved;
+  } pass_kind(d.headers_only_pass, headers_here && !data_here);
   for (; pos < filters_.size(); ++pos) {
     if (headers_here) {
       HeadersStatus hs = callHeaders(d, pos);

@@ -45,6 +45,9 @@ class FilterChain {
 
   // Whether `filter` is the one holding the request (decoding) or response iteration now.
   bool holds(const StreamFilter& filter, bool decoding) const;
+  // Whether the pass in progress in that direction takes only the headers from filter to filter,
+  // each filter's headers call right after the one before it (no body in between).
+  bool headersOnlyPass(bool decoding) const { return (decoding ? decode_ : encode_).headers_only_pass; }
 
  private:
   static constexpr size_t kNone = static_cast<size_t>(-1);
@@ -56,6 +59,7 @@ class FilterChain {
     bool headers_end = false;   // end_stream given with the headers (no body)
     bool end_seen = false;      // the last data arrived
     bool stopped_forever = false;
+    bool headers_only_pass = false;  // see headersOnlyPass()
     std::string held;           // data waiting at stopped_at (or being iterated)
     // Filters before stopped_at let the headers pass, so each new chunk goes through them first
     // (as in Envoy); one of them may buffer it in `early`, at data_from.

@@ -67,6 +67,7 @@ class Stream final : public FilterCallbacks, public FilterChain::EncodeSink, pub
   void continueDecoding() override { chain_->continueDecoding(); }
   void continueEncoding() override { chain_->continueEncoding(); }
   bool holds(const StreamFilter& filter, bool decoding) override { return chain_->holds(filter, decoding); }
+  bool headersOnlyPass(bool decoding) override { return chain_->headersOnlyPass(decoding); }
   void sendLocalReply(int status, std::string_view body, std::string_view details,
                       const HeaderMap* extra_headers) override;
   RequestHead& requestHead() override { return request_; }

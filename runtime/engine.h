@@ -103,6 +103,23 @@ struct InstanceFunction {
   FunctionHandle fn;
 };
 
+// How the functions of a chain across instances are called.
+enum class ChainKind : uint8_t {
+  // One after the other, each with its own arguments (as Instance::sequence).
+  Sequence,
+  // Header callbacks ((id, num_headers[, end_of_stream]) -> action) with a host checkpoint after
+  // each (runtime/sequence_module.h headerChainModule): the arguments are num_headers,
+  // end_of_stream and each callback's id; the checkpoint decides whether the next one runs.
+  HeaderCallbacks,
+};
+
+// The host's side of a ChainKind::HeaderCallbacks chain: called after callback `index` returned
+// `result`, it answers 0 to stop, or the next callback's num_headers plus one.
+struct ChainCheckpoint {
+  uint32_t (*fn)(void* data, uint32_t index, uint32_t result);
+  void* data;
+};
+
 // Functions of several instances of one worker, called one after the other in one entry into the
 // engine (Instance::sequence, across instances). Owned by the engine and valid until one of its
 // instances is destroyed: look it up again (Instance::chainAcross) rather than keep it.
@@ -110,7 +127,8 @@ class CrossChain {
  public:
   // Like Instance::call: the parameters are those of every function in turn, the result that of
   // the last one; a failure names its cause and the functions after the failing one do not run.
-  virtual Result<uint64_t> call(std::span<const uint64_t> args) = 0;
+  // A HeaderCallbacks chain needs `checkpoint` (without one it stops after the first callback).
+  virtual Result<uint64_t> call(std::span<const uint64_t> args, const ChainCheckpoint* checkpoint = nullptr) = 0;
   // The index of the function called last: after a failed call, the one that failed.
   virtual std::optional<uint32_t> step() = 0;
 
@@ -157,11 +175,12 @@ class Instance {
     return std::nullopt;
   }
 
-  // The chain of `fns` (functions of instances of this instance's worker, this one among them),
-  // built on first use and cached by the engine; nullptr when the engine cannot chain them (call
+  // The chain of `fns` (functions of instances of this instance's worker), built on first use and
+  // cached by the engine; nullptr when the engine cannot chain them (call
   // them one by one then).
-  virtual CrossChain* chainAcross(std::span<const InstanceFunction> fns) {
+  virtual CrossChain* chainAcross(std::span<const InstanceFunction> fns, ChainKind kind = ChainKind::Sequence) {
     (void)fns;
+    (void)kind;
     return nullptr;
   }
 

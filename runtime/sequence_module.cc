@@ -84,4 +84,99 @@ std::vector<uint8_t> sequenceModule(std::span<const FuncSig> sigs) {
   return out;
 }
 
+std::vector<uint8_t> headerChainModule(std::span<const FuncSig> sigs) {
+  const FuncSig with_end{{ValType::I32, ValType::I32, ValType::I32}, {ValType::I32}};
+  const FuncSig without_end{{ValType::I32, ValType::I32}, {ValType::I32}};
+  const FuncSig next_sig{{ValType::I32, ValType::I32}, {ValType::I32}};
+  const auto count = static_cast<uint32_t>(sigs.size());
+  if (count == 0) return {};
+  FuncSig run_sig{{ValType::I32, ValType::I32}, {}};
+  for (const FuncSig& s : sigs) {
+    if (!(s == with_end) && !(s == without_end)) return {};
+    run_sig.params.push_back(ValType::I32);
+  }
+  std::vector<uint8_t> out(std::begin(kMagicAndVersion), std::end(kMagicAndVersion));
+
+  // Types: 0 and 1 the two callback shapes, 2 "next", 3 "run".
+  std::vector<uint8_t> types;
+  putLeb(types, 4);
+  putFuncType(types, with_end);
+  putFuncType(types, without_end);
+  putFuncType(types, next_sig);
+  putFuncType(types, run_sig);
+  putSection(out, kType, types);
+
+  // Imports: the callbacks (functions 0 .. count-1), then "next" (function count).
+  std::vector<uint8_t> imports;
+  putLeb(imports, count + 1);
+  for (uint32_t i = 0; i < count; ++i) {
+    putName(imports, "seq");
+    putName(imports, std::to_string(i));
+    imports.push_back(0x00);
+    putLeb(imports, sigs[i] == with_end ? 0 : 1);
+  }
+  putName(imports, "seq");
+  putName(imports, "next");
+  imports.push_back(0x00);
+  putLeb(imports, 2);
+  putSection(out, kImport, imports);
+
+  std::vector<uint8_t> functions;
+  putLeb(functions, 1);
+  putLeb(functions, 3);
+  putSection(out, kFunction, functions);
+
+  std::vector<uint8_t> globals = {0x01, 0x7f, 0x01, 0x41, 0x00, 0x0b};  // step: (mut i32) (i32.const 0)
+  putSection(out, kGlobal, globals);
+
+  std::vector<uint8_t> exports;
+  putLeb(exports, 2);
+  putName(exports, "run");
+  exports.push_back(0x00);
+  putLeb(exports, count + 1);
+  putName(exports, "step");
+  exports.push_back(0x03);
+  putLeb(exports, 0);
+  putSection(out, kExport, exports);
+
+  // Parameters: 0 num_headers, 1 end_of_stream, 2 + i the id of callback i; local `headers`
+  // (index count + 2) holds the count the next callback gets.
+  const uint32_t headers = count + 2;
+  std::vector<uint8_t> body;
+  putLeb(body, 1);  // one local declaration: one i32
+  putLeb(body, 1);
+  body.push_back(0x7f);
+  body.insert(body.end(), {0x20, 0x00, 0x21});  // local.get 0; local.set headers
+  putLeb(body, headers);
+  for (uint32_t i = 0; i < count; ++i) {
+    body.push_back(0x41);  // i32.const i; global.set step
+    putSignedLeb(body, static_cast<int32_t>(i));
+    body.insert(body.end(), {0x24, 0x00});
+    body.push_back(0x20);  // local.get id_i
+    putLeb(body, 2 + i);
+    body.push_back(0x20);  // local.get headers
+    putLeb(body, headers);
+    if (sigs[i] == with_end) body.insert(body.end(), {0x20, 0x01});  // local.get end_of_stream
+    body.push_back(0x10);  // call callback i: its result stays on the stack for next
+    putLeb(body, i);
+    body.push_back(0x41);  // i32.const i
+    putSignedLeb(body, static_cast<int32_t>(i));
+    body.push_back(0x10);  // call next
+    putLeb(body, count);
+    body.push_back(0x22);  // local.tee headers
+    putLeb(body, headers);
+    body.insert(body.end(), {0x45, 0x0d, 0x00});  // i32.eqz; br_if 0 (return)
+    body.push_back(0x20);  // headers = headers - 1
+    putLeb(body, headers);
+    body.insert(body.end(), {0x41, 0x01, 0x6b, 0x21});
+    putLeb(body, headers);
+  }
+  body.push_back(0x0b);
+  std::vector<uint8_t> code;
+  putLeb(code, 1);
+  putFunctionBody(code, body);
+  putSection(out, kCode, code);
+  return out;
+}
+
 }  // namespace wasmgate::runtime

@@ -25,4 +25,13 @@ std::vector<uint8_t> sequenceModule(std::span<const FuncSig> sigs);
 // The signature of its "run" export.
 FuncSig sequenceSignature(std::span<const FuncSig> sigs);
 
+// A sequence of header callbacks of several plugins with a host checkpoint after each: imports
+// "seq" "0", "seq" "1", ... (each (i32 id, i32 num_headers[, i32 end_of_stream]) -> i32) and
+// "seq" "next" (i32 result, i32 index) -> i32, and exports "run" (i32 num_headers, i32
+// end_of_stream, i32 id_0, i32 id_1, ...) -> () and the "step" global. After callback i, "next"
+// gets its result and index and answers 0 to stop, or the next callback's num_headers plus one
+// (a callback may add or remove headers, so the count is the host's to give). Empty if a
+// signature is not one of the two header callback shapes.
+std::vector<uint8_t> headerChainModule(std::span<const FuncSig> sigs);
+
 }  // namespace wasmgate::runtime

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@
 
 #include <wasmgate/abi.h>
 
+#include "common/function_ref.h"
 #include "common/result.h"
 #include "runtime/engine.h"
 #include "runtime/host.h"
@@ -104,6 +106,18 @@ class WasmVm {
     wasmgate::Status status;  // finishStream()'s result, filled in
   };
   static void finishStreams(std::span<StreamEnd> ends);
+  // onResponseHeaders() for streams of several VMs of one worker (the plugins of one response, in
+  // the order the response meets them), in one entry into the engine when it can chain them.
+  // Link 0 gets `num_headers`; after link i ran (links[i].action is set, deferred actions done),
+  // `between(i)` answers whether link i + 1 runs and with how many headers (nullopt: stop). It
+  // is asked after every link that ran, the last one included. Returns how many links ran.
+  struct HeadersLink {
+    WasmVm* vm;
+    uint32_t stream_id;
+    Result<abi::HeaderAction> action = abi::HeaderAction::Continue;
+  };
+  static size_t onResponseHeadersChained(std::span<HeadersLink> links, uint32_t num_headers, bool end_of_stream,
+                                         FunctionRef<std::optional<uint32_t>(size_t)> between);
 
   // Deliveries of asynchronous work to the root context that started it.
   wasmgate::Status onHttpCallResponse(uint32_t root_id, uint32_t token, const HttpCallResponse& response);

@@ -124,6 +124,8 @@ class VmState final : public GuestHost {
     bool saved_stop;
   };
   ChainedCall enterChained(uint32_t context_id);
+  // Whether the guest sent a local response during the chained call in progress.
+  bool stopForced() const { return stop_forced_; }
   void leaveChained(const ChainedCall& call);
   // Export `e` failed inside a call: the VM fails with the message callFunction() would give.
   void failIn(Export e, const std::string& why);

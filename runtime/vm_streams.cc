@@ -238,4 +238,93 @@ void WasmVm::finishStreams(std::span<StreamEnd> ends) {
   if (completed < ends.size()) one_by_one(ends.subspan(completed + 1));
 }
 
+namespace {
+
+// The state of one WasmVm::onResponseHeadersChained call, for its checkpoint.
+struct HeadersRun {
+  std::span<WasmVm::HeadersLink> links;
+  FunctionRef<std::optional<uint32_t>(size_t)> between;
+  bool end_of_stream;
+  size_t ran = 0;           // links that ran to their end
+  bool in_link = false;     // link `ran` is running (its VM entered)
+  VmState::ChainedCall saved{};
+  std::optional<uint32_t> left_over;  // the host wanted link `ran` to run, but it cannot in the chain
+};
+
+uint32_t headersCheckpoint(void* data, uint32_t index, uint32_t result) {
+  HeadersRun& run = *static_cast<HeadersRun*>(data);
+  if (!run.in_link || index != run.ran) return 0;  // not the link this run entered: stop
+  VmState& vm = run.links[index].vm->state();
+  const bool stopped = vm.stopForced();
+  vm.leaveChained(run.saved);
+  run.in_link = false;
+  vm.afterOutermostCall();
+  run.links[index].action = vm.failed() ? Result<abi::HeaderAction>(vm.failureError())
+                                        : Result<abi::HeaderAction>(headerAction(vm, result, stopped));
+  run.ran = index + 1;
+  std::optional<uint32_t> next = run.between(index);
+  if (!next || run.ran == run.links.size()) return 0;
+  VmState& next_vm = run.links[run.ran].vm->state();
+  const Context* ctx = next_vm.context(run.links[run.ran].stream_id);
+  if (next_vm.failed() || next_vm.inGuestCall() || ctx == nullptr || ctx->skipped.response_headers) {
+    run.left_over = next;  // ended by the caller, outside the chain
+    return 0;
+  }
+  run.saved = next_vm.enterChained(run.links[run.ran].stream_id);
+  run.in_link = true;
+  return *next + 1;
+}
+
+}  // namespace
+
+size_t WasmVm::onResponseHeadersChained(std::span<HeadersLink> links, uint32_t num_headers, bool end_of_stream,
+                                        FunctionRef<std::optional<uint32_t>(size_t)> between) {
+  auto one_by_one = [&](size_t from, uint32_t headers) {
+    for (size_t i = from; i < links.size(); ++i) {
+      links[i].action = links[i].vm->onResponseHeaders(links[i].stream_id, headers, end_of_stream);
+      std::optional<uint32_t> next = between(i);
+      if (!next) return i + 1;
+      headers = *next;
+    }
+    return links.size();
+  };
+  if (links.size() < 2) return one_by_one(0, num_headers);
+  ChainScratch& c = t_chain;
+  c.clear();
+  HeadersRun run{links, between, end_of_stream};
+  c.args = {num_headers, end_of_stream};
+  for (size_t i = 0; i < links.size(); ++i) {
+    VmState& vm = *links[i].vm->state_;
+    const Context* ctx = vm.context(links[i].stream_id);
+    std::optional<FunctionHandle> fn = vm.exportHandle(Export::OnResponseHeaders);
+    if (vm.failed() || vm.inGuestCall() || ctx == nullptr || ctx->isRoot() || ctx->skipped.response_headers || !fn) {
+      return one_by_one(0, num_headers);
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (links[j].vm == links[i].vm) return one_by_one(0, num_headers);
+    }
+    c.fns.push_back({&vm.instance(), *fn});
+    c.args.push_back(links[i].stream_id);
+  }
+  CrossChain* chain = c.fns.front().instance->chainAcross(c.fns, ChainKind::HeaderCallbacks);
+  if (chain == nullptr) return one_by_one(0, num_headers);
+
+  run.saved = links[0].vm->state_->enterChained(links[0].stream_id);
+  run.in_link = true;
+  const ChainCheckpoint checkpoint{headersCheckpoint, &run};
+  Result<uint64_t> r = chain->call(c.args, &checkpoint);
+  if (!r.ok() && run.in_link) {
+    // The link that was running trapped: its VM fails, the links after it do not run.
+    VmState& vm = *links[run.ran].vm->state_;
+    vm.leaveChained(run.saved);
+    run.in_link = false;
+    vm.failIn(Export::OnResponseHeaders, r.message());
+    links[run.ran].action = vm.failureError();
+    (void)between(run.ran++);
+    return run.ran;
+  }
+  if (run.left_over) return one_by_one(run.ran, *run.left_over);
+  return run.ran;
+}
+
 }  // namespace wasmgate::runtime

@@ -264,18 +264,74 @@ DataStatus WasmFilter::decodeData(std::string& data, bool end_stream) {
 HeadersStatus WasmFilter::encodeHeaders(ResponseHead& head, bool end_stream) {
   response_ = &head;
   response_end_ = end_stream;
+  if (chained_response_) {
+    const Result<abi::HeaderAction> r = std::move(*chained_response_);
+    chained_response_.reset();
+    return afterResponseHeaders(r, end_stream);
+  }
   if (!ensureStream()) return HeadersStatus::Continue;
+  beginResponseHeaders(head, end_stream);
+  return afterResponseHeaders(callResponseHeaders(head, end_stream), end_stream);
+}
+
+void WasmFilter::beginResponseHeaders(ResponseHead& head, bool end_stream) {
+  response_ = &head;
+  response_end_ = end_stream;
   response_headers_open_ = true;
   in_call_ = true;
   plugin_.counters().calls++;
-  auto r = vm_->onResponseHeaders(stream_id_, headerCount(head.headers, 1), end_stream);
-  in_call_ = false;
+}
+
+bool WasmFilter::chainableForResponse() const {
+  return started_ && !skipped_ && !in_call_ && !chained_response_ && vm_ && !vm_->failed();
+}
+
+Result<abi::HeaderAction> WasmFilter::callResponseHeaders(ResponseHead& head, bool end_stream) {
+  // The response meets the plugins in reverse order, so the ones it meets next are the earlier
+  // ones. With nothing between their headers calls, they run in this one engine entry.
+  constexpr size_t kMaxChain = 16;
+  runtime::WasmVm::HeadersLink links[kMaxChain];
+  WasmFilter* members[kMaxChain];
+  size_t count = 0;
+  links[count] = {vm_.get(), stream_id_};
+  members[count++] = this;
+  if (callbacks_->headersOnlyPass(false)) {
+    for (WasmFilter* f = previous_plugin_; f != nullptr && count < kMaxChain && f->chainableForResponse();
+         f = f->previous_plugin_) {
+      links[count] = {f->vm_.get(), f->stream_id_};
+      members[count++] = f;
+    }
+  }
+  if (count == 1) {
+    auto r = vm_->onResponseHeaders(stream_id_, headerCount(head.headers, 1), end_stream);
+    in_call_ = false;
+    return r;
+  }
+  // After each plugin: the next one runs only if this one simply continued (no local reply, no
+  // stop, no stream action), exactly when the filter chain would go on to it with nothing else
+  // happening. Its answer waits in chained_response_ until the chain reaches its filter.
+  auto between = [&](size_t i) -> std::optional<uint32_t> {
+    WasmFilter& done = *members[i];
+    done.in_call_ = false;
+    const Result<abi::HeaderAction>& r = links[i].action;
+    const bool continues = r.ok() && r.value() == abi::HeaderAction::Continue && !done.pending_reply_ &&
+                           !done.pending_close_ && !done.pending_continue_response_ && !done.vm_->failed();
+    if (i > 0) done.chained_response_ = r;
+    if (!continues || i + 1 == count) return std::nullopt;
+    members[i + 1]->beginResponseHeaders(head, end_stream);
+    return headerCount(head.headers, 1);
+  };
+  runtime::WasmVm::onResponseHeadersChained({links, count}, headerCount(head.headers, 1), end_stream, between);
+  return std::move(links[0].action);
+}
+
+HeadersStatus WasmFilter::afterResponseHeaders(const Result<abi::HeaderAction>& r, bool end_stream) {
   if (!r) {
     onFailure(r.message(), false);
     return replacing_response_ && !end_stream ? HeadersStatus::StopIteration : HeadersStatus::Continue;
   }
   if (!applyDeferred(false)) return replacing_response_ && !end_stream ? HeadersStatus::StopIteration : HeadersStatus::Continue;
-  abi::HeaderAction action = *r;
+  abi::HeaderAction action = r.value();
   if (pending_continue_response_) {
     pending_continue_response_ = false;
     action = abi::HeaderAction::Continue;

@@ -83,6 +83,15 @@ class WasmFilter final : public StreamFilter,
   abi::Status getUpstreamHosts(runtime::Pairs* hosts) override;          // upstream_hosts.h
   abi::Status setUpstreamOverrideHost(std::string_view address) override;
 
+  // encodeHeaders() in parts: the call into the plugin, alone or chained with the plugins the
+  // response meets next (WasmVm::onResponseHeadersChained), and what follows the call.
+  Result<abi::HeaderAction> callResponseHeaders(ResponseHead& head, bool end_stream);
+  HeadersStatus afterResponseHeaders(const Result<abi::HeaderAction>& r, bool end_stream);
+  // Whether this plugin's response headers callback may run in an earlier plugin's chain.
+  bool chainableForResponse() const;
+  // Its state for the callback, as encodeHeaders() sets it before a call.
+  void beginResponseHeaders(ResponseHead& head, bool end_stream);
+
   // onStreamComplete()'s work before and after the runtime ends the stream.
   void beginFinish();
   void endFinish(const wasmgate::Status& ended);
@@ -112,6 +121,9 @@ class WasmFilter final : public StreamFilter,
   std::shared_ptr<StreamShared> shared_;
   WasmFilter* previous_plugin_ = nullptr;  // see linkAfter(); unlinked on destruction
   WasmFilter* next_plugin_ = nullptr;
+  // This plugin's response headers callback already ran in the chain of the plugin before it on
+  // the response: its answer, for encodeHeaders() to act on when the filter chain gets here.
+  std::optional<Result<abi::HeaderAction>> chained_response_;
   std::shared_ptr<runtime::WasmVm> vm_;
   uint32_t stream_id_ = 0;
   bool started_ = false;

@@ -545,8 +545,8 @@ const v8::Global<v8::Function>* V8Instance::exportedFunction(FunctionHandle f, c
 
 namespace {
 
-bool sameLinks(const V8CrossChain& chain, std::span<const InstanceFunction> fns) {
-  if (chain.links.size() != fns.size()) return false;
+bool sameLinks(const V8CrossChain& chain, std::span<const InstanceFunction> fns, ChainKind kind) {
+  if (chain.kind != kind || chain.links.size() != fns.size()) return false;
   for (size_t i = 0; i < fns.size(); ++i) {
     if (chain.links[i].first != fns[i].instance || chain.links[i].second != fns[i].fn.index) return false;
   }
@@ -555,14 +555,15 @@ bool sameLinks(const V8CrossChain& chain, std::span<const InstanceFunction> fns)
 
 }  // namespace
 
-CrossChain* V8Instance::chainAcross(std::span<const InstanceFunction> fns) {
+CrossChain* V8Instance::chainAcross(std::span<const InstanceFunction> fns, ChainKind kind) {
   for (const auto& chain : worker_->cross_chains) {
-    if (sameLinks(*chain, fns)) return chain->run.IsEmpty() ? nullptr : chain.get();
+    if (sameLinks(*chain, fns, kind)) return chain->run.IsEmpty() ? nullptr : chain.get();
   }
   // Built once per list of functions; one that cannot be built is remembered as such (run left
   // empty) so that it is not tried again on every call.
   auto& chain = *worker_->cross_chains.emplace_back(std::make_unique<V8CrossChain>());
   chain.worker = worker_;
+  chain.kind = kind;
   for (const InstanceFunction& f : fns) {
     chain.links.emplace_back(f.instance, f.fn.index);
     auto* instance = dynamic_cast<V8Instance*>(f.instance);
@@ -589,9 +590,23 @@ bool V8Instance::buildChain(V8CrossChain& chain, std::span<const InstanceFunctio
     sigs.push_back(*sig);
     if (imported->Set(scope.context, v8String(isolate, std::to_string(i)), fn->Get(isolate)).IsNothing()) return false;
   }
-  chain.sig = sequenceSignature(sigs);
+  std::vector<uint8_t> bytes;
+  if (chain.kind == ChainKind::Sequence) {
+    chain.sig = sequenceSignature(sigs);
+    bytes = sequenceModule(sigs);
+  } else {
+    chain.sig = FuncSig{std::vector<ValType>(sigs.size() + 2, ValType::I32), {}};
+    bytes = headerChainModule(sigs);
+    v8::Local<v8::Function> next;
+    if (bytes.empty() ||
+        !v8::Function::New(scope.context, chainCheckpoint, v8::External::New(isolate, &chain), 2,
+                           v8::ConstructorBehavior::kThrow)
+             .ToLocal(&next) ||
+        imported->Set(scope.context, v8String(isolate, "next"), next).IsNothing()) {
+      return false;
+    }
+  }
   if (sigs.empty() || chain.sig.params.size() > kMaxParams || chain.sig.results.size() > 1) return false;
-  const std::vector<uint8_t> bytes = sequenceModule(sigs);
   v8::Local<v8::WasmModuleObject> module;
   if (!v8::WasmModuleObject::Compile(isolate, {bytes.data(), bytes.size()}).ToLocal(&module)) return false;
   v8::Local<v8::Object> import_object = v8::Object::New(isolate);
@@ -610,12 +625,28 @@ bool V8Instance::buildChain(V8CrossChain& chain, std::span<const InstanceFunctio
   return true;
 }
 
-Result<uint64_t> V8CrossChain::call(std::span<const uint64_t> args) {
+void V8Instance::chainCheckpoint(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto& chain = *static_cast<V8CrossChain*>(info.Data().As<v8::External>()->Value());
+  // The callback that just returned may have grown its memory, and the host may now read any.
+  for (V8Instance* member : chain.members) member->forgetMemoryView();
+  v8::Isolate* isolate = info.GetIsolate();
+  const auto result = static_cast<uint32_t>(toWord(info[0], ValType::I32, isolate));
+  const auto index = static_cast<uint32_t>(toWord(info[1], ValType::I32, isolate));
+  const ChainCheckpoint* checkpoint = chain.checkpoint;
+  const uint32_t answer = checkpoint != nullptr ? checkpoint->fn(checkpoint->data, index, result) : 0;
+  info.GetReturnValue().Set(static_cast<int32_t>(answer));
+}
+
+Result<uint64_t> V8CrossChain::call(std::span<const uint64_t> args, const ChainCheckpoint* with) {
   if (args.size() != sig.params.size()) {
     return makeError("a chain of " + std::to_string(links.size()) + " functions takes " +
                      std::to_string(sig.params.size()) + " arguments, got " + std::to_string(args.size()));
   }
-  return enterGuest(*worker, run, sig, args, members);
+  const ChainCheckpoint* outer = checkpoint;  // calls may nest (a checkpoint can run guest code)
+  checkpoint = with;
+  Result<uint64_t> r = enterGuest(*worker, run, sig, args, members);
+  checkpoint = outer;
+  return r;
 }
 
 std::optional<uint32_t> V8CrossChain::step() { return stepOf(*worker, step_global); }

@@ -65,7 +65,7 @@ class V8Instance final : public Instance {
   Result<uint64_t> call(FunctionHandle f, std::span<const uint64_t> args) override;
   std::optional<FunctionHandle> sequence(std::span<const FunctionHandle> fns) override;
   std::optional<uint32_t> sequenceStep(FunctionHandle f) override;
-  CrossChain* chainAcross(std::span<const InstanceFunction> fns) override;
+  CrossChain* chainAcross(std::span<const InstanceFunction> fns, ChainKind kind) override;
 
   WorkerIsolate& worker() { return *worker_; }
 
@@ -93,6 +93,8 @@ class V8Instance final : public Instance {
 
   // Compiles and instantiates the sequence module of `chain` (V8CrossChain); false if it cannot.
   bool buildChain(V8CrossChain& chain, std::span<const InstanceFunction> fns);
+  // The "next" import of a HeaderCallbacks chain, bound to `chain`.
+  static void chainCheckpoint(const v8::FunctionCallbackInfo<v8::Value>& info);
 
   std::shared_ptr<WorkerIsolate> worker_;  // first member: the isolate outlives the handles below
   // A copy, so an instance never depends on the lifetime of the CompiledModule it came from.
@@ -114,11 +116,13 @@ class V8Instance final : public Instance {
 // instance of the sequence module (runtime/sequence_module.h) importing them.
 class V8CrossChain final : public CrossChain {
  public:
-  Result<uint64_t> call(std::span<const uint64_t> args) override;
+  Result<uint64_t> call(std::span<const uint64_t> args, const ChainCheckpoint* checkpoint) override;
   std::optional<uint32_t> step() override;
 
   // What the chain was built from, in order: it is looked up by these.
+  ChainKind kind = ChainKind::Sequence;
   std::vector<std::pair<const Instance*, uint32_t>> links;
+  const ChainCheckpoint* checkpoint = nullptr;  // during a call of a HeaderCallbacks chain
   // The instances whose code a call runs, each once.
   std::vector<V8Instance*> members;
   std::shared_ptr<WorkerIsolate> worker;

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -119,6 +120,56 @@ TEST(PluginChain, ServiceRuleMatchesClusterName) {
   ASSERT_TRUE(f.start(plugins)) << f.gw.logs();
   EXPECT_NE(httpGet(f.port, "/b").body.find("x-my-header: hello"), std::string::npos);
   EXPECT_EQ(httpGet(f.port, "/a").body.find("x-my-header"), std::string::npos);
+}
+
+// The header counts the probe reported to each of its response header callbacks, in order.
+std::vector<int> responseHeaderCounts(const std::string& logs) {
+  std::vector<int> counts;
+  for (size_t at = logs.find("@response_headers "); at != std::string::npos;
+       at = logs.find("@response_headers ", at + 1)) {
+    std::istringstream fields(logs.substr(at + 18, 40));
+    int id = 0, count = 0;
+    fields >> id >> count;
+    counts.push_back(count);
+  }
+  return counts;
+}
+
+// The plugins' response header callbacks run chained in one engine entry; each must still be
+// given the header count as the plugins before it left it.
+TEST(PluginChain, EachResponseHeaderCallbackCountsTheHeadersAddedBeforeIt) {
+  Fixture f;
+  std::string plugins = probe("p1", "response_headers add_header 2 x-resp one", "    priority: 30\n") +
+                        probe("p2", "response_headers add_header 2 x-resp two", "    priority: 20\n") +
+                        probe("p3", "response_headers add_header 2 x-resp three", "    priority: 10\n");
+  ASSERT_TRUE(f.start(plugins)) << f.gw.logs();
+  HttpResponse r = httpGet(f.port, "/x");
+  ASSERT_EQ(r.status, 200) << f.gw.logs();
+  EXPECT_EQ(values(r, "x-resp"), (std::vector<std::string>{"three", "two", "one"}));
+  const std::vector<int> counts = responseHeaderCounts(f.gw.logs());
+  ASSERT_EQ(counts.size(), 3u) << f.gw.logs();
+  EXPECT_EQ(counts[1], counts[0] + 1) << f.gw.logs();
+  EXPECT_EQ(counts[2], counts[0] + 2) << f.gw.logs();
+}
+
+// A local reply from a plugin's response headers stops the plugins after it as any stop does:
+// they meet the reply, not the upstream response, however the callbacks were chained.
+TEST(PluginChain, AResponsePhaseLocalReplyIsWhatTheLaterPluginsMeet) {
+  Fixture f;
+  std::string plugins =
+      probe("p1", "response_headers add_header 2 x-resp early", "    priority: 30\n") +
+      probe("p2", "response_headers local_response 502 swapped replaced \"\" -1", "    priority: 20\n") +
+      probe("p3", "response_headers add_header 2 x-resp first", "    priority: 10\n");
+  ASSERT_TRUE(f.start(plugins)) << f.gw.logs();
+  HttpResponse r = httpGet(f.port, "/x");
+  EXPECT_EQ(r.status, 502) << f.gw.logs();
+  EXPECT_EQ(r.body, "replaced");
+  // p3's header went with the upstream response; p1 tagged the reply.
+  EXPECT_EQ(values(r, "x-resp"), (std::vector<std::string>{"early"}));
+  const std::vector<int> counts = responseHeaderCounts(f.gw.logs());
+  ASSERT_EQ(counts.size(), 3u) << f.gw.logs();
+  EXPECT_EQ(counts[1], counts[0] + 1) << "p2 saw p3's header";
+  EXPECT_EQ(counts[2], 2) << "p1 saw the reply's :status and content-length only";
 }
 
 TEST(PluginChain, LocalRepliesPassThroughResponseFilters) {

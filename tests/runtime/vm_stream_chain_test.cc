@@ -3,6 +3,7 @@
 // trap in one plugin fails that plugin only.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -143,6 +144,87 @@ TEST_F(VmStreamChainTest, AChainIsRebuiltWhenOneOfItsVmsIsReplaced) {
   EXPECT_TRUE(ends[1].status.ok()) << ends[1].status.message();
   EXPECT_EQ(events(), (Events{"first log 3", "first done 3", "first delete 3", "replacement log 2",
                               "replacement done 2", "replacement delete 2"}));
+}
+
+// WasmVm::onResponseHeadersChained: the plugins' response header callbacks in one entry, with
+// the host deciding between them.
+class VmHeaderChainTest : public VmStreamChainTest {
+ protected:
+  std::vector<WasmVm::HeadersLink> links() {
+    std::vector<WasmVm::HeadersLink> out;
+    for (const auto& end : ends) out.push_back({end.vm, end.stream_id});
+    return out;
+  }
+};
+
+TEST_F(VmHeaderChainTest, CallbacksRunInOneEntryEachWithTheHeaderCountTheHostGives) {
+  addPlugin("first");
+  addPlugin("second");
+  addPlugin("third");
+  hosts.log.clear();
+  auto chain = links();
+  std::vector<size_t> asked;
+  const uint64_t before = worker->guestEntries();
+  const size_t ran = WasmVm::onResponseHeadersChained(chain, 5, false, [&](size_t i) -> std::optional<uint32_t> {
+    asked.push_back(i);
+    EXPECT_TRUE(chain[i].action.ok()) << "the answer is there when the host is asked";
+    return 10 + static_cast<uint32_t>(i);
+  });
+  EXPECT_EQ(ran, 3u);
+  EXPECT_EQ(worker->guestEntries(), before + 1);
+  EXPECT_EQ(asked, (std::vector<size_t>{0, 1, 2}));
+  EXPECT_EQ(events(), (Events{"first response_headers 2 5 0", "second response_headers 2 10 0",
+                              "third response_headers 2 11 0"}));
+  for (auto& link : chain) EXPECT_EQ(link.action.value(), abi::HeaderAction::Continue);
+  // Called again (the next response), the cached chain does the same.
+  hosts.log.clear();
+  EXPECT_EQ(WasmVm::onResponseHeadersChained(chain, 7, true, [](size_t) { return std::optional<uint32_t>(8); }), 3u);
+  EXPECT_EQ(events(), (Events{"first response_headers 2 7 1", "second response_headers 2 8 1",
+                              "third response_headers 2 8 1"}));
+}
+
+TEST_F(VmHeaderChainTest, TheHostStopsTheChainAndAStopOrLocalResponseIsSeenFirst) {
+  addPlugin("first");
+  addPlugin("second", "response_headers local_response 403 no body \"\" -1");
+  addPlugin("third");
+  hosts.log.clear();
+  auto chain = links();
+  const size_t ran = WasmVm::onResponseHeadersChained(chain, 5, false, [&](size_t i) -> std::optional<uint32_t> {
+    // The local response already reached the stream (deferred actions ran) when the host is asked.
+    if (i == 1) {
+      EXPECT_EQ(streams[1]->control.actions, (std::vector<std::string>{"local 403"}));
+      return std::nullopt;
+    }
+    return 6;
+  });
+  EXPECT_EQ(ran, 2u);
+  EXPECT_EQ(chain[1].action.value(), abi::HeaderAction::StopAllIterationAndWatermark) << "a local response stops";
+  EXPECT_EQ(events(), (Events{"first response_headers 2 5 0", "second response_headers 2 6 0"}));
+  EXPECT_TRUE(streams[2]->control.actions.empty());
+}
+
+TEST_F(VmHeaderChainTest, ATrapFailsItsPluginAndTheLaterOnesDoNotRun) {
+  addPlugin("first");
+  addPlugin("second", "response_headers trap");
+  addPlugin("third");
+  hosts.log.clear();
+  auto chain = links();
+  std::vector<size_t> asked;
+  const size_t ran = WasmVm::onResponseHeadersChained(chain, 5, false, [&](size_t i) -> std::optional<uint32_t> {
+    asked.push_back(i);
+    return 6;
+  });
+  EXPECT_EQ(ran, 2u);
+  EXPECT_EQ(asked, (std::vector<size_t>{0, 1}));
+  ASSERT_FALSE(chain[1].action.ok());
+  EXPECT_EQ(chain[1].action.message().rfind("plugin 'probe_abi_0_2_100': trap in proxy_on_response_headers: ", 0), 0u)
+      << chain[1].action.message();
+  EXPECT_TRUE(vms[1]->failed());
+  EXPECT_FALSE(vms[0]->failed());
+  EXPECT_FALSE(vms[2]->failed());
+  EXPECT_EQ(events(), (Events{"first response_headers 2 5 0", "second response_headers 2 6 0"}));
+  // The stream of the plugin that did not run is untouched and still ends normally.
+  EXPECT_TRUE(vms[2]->finishStream(ends[2].stream_id).ok());
 }
 
 }  // namespace
