@@ -111,12 +111,17 @@ enum class ChainKind : uint8_t {
   // each (runtime/sequence_module.h headerChainModule): the arguments are num_headers,
   // end_of_stream and each callback's id; the checkpoint decides whether the next one runs.
   HeaderCallbacks,
+  // Stream starts (proxy_on_context_create then proxy_on_request_headers of each plugin) with a
+  // host checkpoint after each plugin (headers: startChainModule); the checkpoint's answer also
+  // carries the next plugin's stream id.
+  StreamStarts,
 };
 
-// The host's side of a ChainKind::HeaderCallbacks chain: called after callback `index` returned
-// `result`, it answers 0 to stop, or the next callback's num_headers plus one.
+// The host's side of a HeaderCallbacks or StreamStarts chain: called after plugin `index`'s
+// headers callback returned `result`; answers 0 to stop, or what the next plugin needs (the
+// module's "next" in runtime/sequence_module.h).
 struct ChainCheckpoint {
-  uint32_t (*fn)(void* data, uint32_t index, uint32_t result);
+  uint64_t (*fn)(void* data, uint32_t index, uint32_t result);
   void* data;
 };
 
@@ -127,7 +132,8 @@ class CrossChain {
  public:
   // Like Instance::call: the parameters are those of every function in turn, the result that of
   // the last one; a failure names its cause and the functions after the failing one do not run.
-  // A HeaderCallbacks chain needs `checkpoint` (without one it stops after the first callback).
+  // A HeaderCallbacks or StreamStarts chain needs `checkpoint` (without one it stops after the
+  // first plugin).
   virtual Result<uint64_t> call(std::span<const uint64_t> args, const ChainCheckpoint* checkpoint = nullptr) = 0;
   // The index of the function called last: after a failed call, the one that failed.
   virtual std::optional<uint32_t> step() = 0;

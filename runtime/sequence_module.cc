@@ -179,4 +179,122 @@ std::vector<uint8_t> headerChainModule(std::span<const FuncSig> sigs) {
   return out;
 }
 
+std::vector<uint8_t> startChainModule(std::span<const FuncSig> sigs) {
+  const FuncSig create{{ValType::I32, ValType::I32}, {}};
+  const FuncSig with_end{{ValType::I32, ValType::I32, ValType::I32}, {ValType::I32}};
+  const FuncSig without_end{{ValType::I32, ValType::I32}, {ValType::I32}};
+  const FuncSig next_sig{{ValType::I32, ValType::I32}, {ValType::I64}};
+  if (sigs.empty() || sigs.size() % 2 != 0) return {};
+  const auto plugins = static_cast<uint32_t>(sigs.size() / 2);
+  FuncSig run_sig{{ValType::I32, ValType::I32, ValType::I32}, {}};
+  for (uint32_t i = 0; i < plugins; ++i) {
+    const FuncSig& headers = sigs[2 * i + 1];
+    if (!(sigs[2 * i] == create) || (!(headers == with_end) && !(headers == without_end))) return {};
+    run_sig.params.push_back(ValType::I32);
+  }
+  std::vector<uint8_t> out(std::begin(kMagicAndVersion), std::end(kMagicAndVersion));
+
+  // Types: 0 create, 1 and 2 the header callback shapes, 3 "next", 4 "run".
+  std::vector<uint8_t> types;
+  putLeb(types, 5);
+  putFuncType(types, create);
+  putFuncType(types, with_end);
+  putFuncType(types, without_end);
+  putFuncType(types, next_sig);
+  putFuncType(types, run_sig);
+  putSection(out, kType, types);
+
+  const auto count = static_cast<uint32_t>(sigs.size());  // "next" is function `count`
+  std::vector<uint8_t> imports;
+  putLeb(imports, count + 1);
+  for (uint32_t i = 0; i < count; ++i) {
+    putName(imports, "seq");
+    putName(imports, std::to_string(i));
+    imports.push_back(0x00);
+    putLeb(imports, i % 2 == 0 ? 0 : sigs[i] == with_end ? 1 : 2);
+  }
+  putName(imports, "seq");
+  putName(imports, "next");
+  imports.push_back(0x00);
+  putLeb(imports, 3);
+  putSection(out, kImport, imports);
+
+  std::vector<uint8_t> functions;
+  putLeb(functions, 1);
+  putLeb(functions, 4);
+  putSection(out, kFunction, functions);
+
+  std::vector<uint8_t> globals = {0x01, 0x7f, 0x01, 0x41, 0x00, 0x0b};  // step: (mut i32) (i32.const 0)
+  putSection(out, kGlobal, globals);
+
+  std::vector<uint8_t> exports;
+  putLeb(exports, 2);
+  putName(exports, "run");
+  exports.push_back(0x00);
+  putLeb(exports, count + 1);
+  putName(exports, "step");
+  exports.push_back(0x03);
+  putLeb(exports, 0);
+  putSection(out, kExport, exports);
+
+  // Parameters: 0 num_headers, 1 end_of_stream, 2 id_0, 3 + i root_i. Locals: `id` and
+  // `headers` (i32) for the plugin about to run, `answer` (i64) from "next".
+  const uint32_t id = plugins + 3, headers = plugins + 4, answer = plugins + 5;
+  auto setStep = [](std::vector<uint8_t>& b, uint32_t step) {
+    b.push_back(0x41);
+    putSignedLeb(b, static_cast<int32_t>(step));
+    b.insert(b.end(), {0x24, 0x00});
+  };
+  auto get = [](std::vector<uint8_t>& b, uint32_t local) {
+    b.push_back(0x20);
+    putLeb(b, local);
+  };
+  auto set = [](std::vector<uint8_t>& b, uint32_t local) {
+    b.push_back(0x21);
+    putLeb(b, local);
+  };
+  std::vector<uint8_t> body;
+  putLeb(body, 2);  // local declarations: two i32, one i64
+  putLeb(body, 2);
+  body.push_back(0x7f);
+  putLeb(body, 1);
+  body.push_back(0x7e);
+  get(body, 2);
+  set(body, id);
+  get(body, 0);
+  set(body, headers);
+  for (uint32_t i = 0; i < plugins; ++i) {
+    setStep(body, 2 * i);
+    get(body, id);
+    get(body, 3 + i);
+    body.push_back(0x10);  // call proxy_on_context_create
+    putLeb(body, 2 * i);
+    setStep(body, 2 * i + 1);
+    get(body, id);
+    get(body, headers);
+    if (sigs[2 * i + 1] == with_end) get(body, 1);
+    body.push_back(0x10);  // call proxy_on_request_headers: its result stays for next
+    putLeb(body, 2 * i + 1);
+    body.push_back(0x41);  // i32.const i
+    putSignedLeb(body, static_cast<int32_t>(i));
+    body.push_back(0x10);  // call next
+    putLeb(body, count);
+    body.push_back(0x22);  // local.tee answer
+    putLeb(body, answer);
+    body.insert(body.end(), {0x50, 0x0d, 0x00});  // i64.eqz; br_if 0 (return)
+    get(body, answer);
+    body.insert(body.end(), {0xa7, 0x41, 0x01, 0x6b});  // i32.wrap_i64; i32.const 1; i32.sub
+    set(body, headers);
+    get(body, answer);
+    body.insert(body.end(), {0x42, 0x20, 0x88, 0xa7});  // i64.const 32; i64.shr_u; i32.wrap_i64
+    set(body, id);
+  }
+  body.push_back(0x0b);
+  std::vector<uint8_t> code;
+  putLeb(code, 1);
+  putFunctionBody(code, body);
+  putSection(out, kCode, code);
+  return out;
+}
+
 }  // namespace wasmgate::runtime

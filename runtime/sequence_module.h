@@ -34,4 +34,13 @@ FuncSig sequenceSignature(std::span<const FuncSig> sigs);
 // signature is not one of the two header callback shapes.
 std::vector<uint8_t> headerChainModule(std::span<const FuncSig> sigs);
 
+// The start of a stream in several plugins: for each plugin i, proxy_on_context_create
+// ("seq" "2i", (i32 id, i32 root) -> ()) then proxy_on_request_headers ("seq" "2i+1", one of the
+// two header callback shapes), then "seq" "next" (i32 result, i32 i) -> i64. "run" takes (i32
+// num_headers, i32 end_of_stream, i32 id_0, i32 root_0, i32 root_1, ...) -> (). "next" answers 0
+// to stop, or the next plugin's new stream id in its high 32 bits and its num_headers plus one in
+// the low ones (the host creates each stream context only when the chain reaches it). "step" is
+// the index of the import being called. Empty if a signature does not fit.
+std::vector<uint8_t> startChainModule(std::span<const FuncSig> sigs);
+
 }  // namespace wasmgate::runtime

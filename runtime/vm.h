@@ -116,6 +116,17 @@ class WasmVm {
     uint32_t stream_id;
     Result<abi::HeaderAction> action = abi::HeaderAction::Continue;
   };
+  // startStream() for several VMs of one worker (the plugins of one request, in order), in one
+  // entry into the engine when it can chain them; each stream context is created only when the
+  // chain reaches its plugin. `between` works as for onResponseHeadersChained.
+  struct StartLink {
+    WasmVm* vm;
+    uint32_t root_id;
+    StreamHost host;
+    Result<StartedStream> started = Error{"not started"};
+  };
+  static size_t startStreamsChained(std::span<StartLink> links, uint32_t num_headers, bool end_of_stream,
+                                    FunctionRef<std::optional<uint32_t>(size_t)> between);
   static size_t onResponseHeadersChained(std::span<HeadersLink> links, uint32_t num_headers, bool end_of_stream,
                                          FunctionRef<std::optional<uint32_t>(size_t)> between);
 

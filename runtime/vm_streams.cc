@@ -251,7 +251,7 @@ struct HeadersRun {
   std::optional<uint32_t> left_over;  // the host wanted link `ran` to run, but it cannot in the chain
 };
 
-uint32_t headersCheckpoint(void* data, uint32_t index, uint32_t result) {
+uint64_t headersCheckpoint(void* data, uint32_t index, uint32_t result) {
   HeadersRun& run = *static_cast<HeadersRun*>(data);
   if (!run.in_link || index != run.ran) return 0;  // not the link this run entered: stop
   VmState& vm = run.links[index].vm->state();
@@ -259,8 +259,8 @@ uint32_t headersCheckpoint(void* data, uint32_t index, uint32_t result) {
   vm.leaveChained(run.saved);
   run.in_link = false;
   vm.afterOutermostCall();
-  run.links[index].action = vm.failed() ? Result<abi::HeaderAction>(vm.failureError())
-                                        : Result<abi::HeaderAction>(headerAction(vm, result, stopped));
+  // As for a plain call, a VM that fails in a deferred action still gives this answer.
+  run.links[index].action = headerAction(vm, result, stopped);
   run.ran = index + 1;
   std::optional<uint32_t> next = run.between(index);
   if (!next || run.ran == run.links.size()) return 0;
@@ -320,6 +320,103 @@ size_t WasmVm::onResponseHeadersChained(std::span<HeadersLink> links, uint32_t n
     run.in_link = false;
     vm.failIn(Export::OnResponseHeaders, r.message());
     links[run.ran].action = vm.failureError();
+    (void)between(run.ran++);
+    return run.ran;
+  }
+  if (run.left_over) return one_by_one(run.ran, *run.left_over);
+  return run.ran;
+}
+
+namespace {
+
+// The state of one WasmVm::startStreamsChained call, for its checkpoint.
+struct StartRun {
+  std::span<WasmVm::StartLink> links;
+  FunctionRef<std::optional<uint32_t>(size_t)> between;
+  size_t ran = 0;        // plugins whose start ran to its end
+  bool in_link = false;  // plugin `ran` is running (its VM entered, its stream `id` created)
+  uint32_t id = 0;
+  VmState::ChainedCall saved{};
+  std::optional<uint32_t> left_over;  // the host wanted plugin `ran` to start, but not in the chain
+};
+
+uint64_t startCheckpoint(void* data, uint32_t index, uint32_t result) {
+  StartRun& run = *static_cast<StartRun*>(data);
+  if (!run.in_link || index != run.ran) return 0;
+  WasmVm::StartLink& link = run.links[index];
+  VmState& vm = link.vm->state();
+  const bool stopped = vm.stopForced();
+  vm.leaveChained(run.saved);
+  run.in_link = false;
+  vm.afterOutermostCall();
+  link.started = WasmVm::StartedStream{run.id, headerAction(vm, result, stopped)};
+  run.ran = index + 1;
+  std::optional<uint32_t> next = run.between(index);
+  if (!next || run.ran == run.links.size()) return 0;
+  WasmVm::StartLink& following = run.links[run.ran];
+  VmState& next_vm = following.vm->state();
+  if (next_vm.inGuestCall() || !requireLiveRoot(next_vm, following.root_id).ok()) {
+    run.left_over = next;  // started by the caller, outside the chain, which reports why
+    return 0;
+  }
+  run.id = next_vm.addStream(following.root_id, following.host).id;
+  run.saved = next_vm.enterChained(run.id);
+  run.in_link = true;
+  return uint64_t{run.id} << 32 | (uint64_t{*next} + 1);
+}
+
+}  // namespace
+
+size_t WasmVm::startStreamsChained(std::span<StartLink> links, uint32_t num_headers, bool end_of_stream,
+                                   FunctionRef<std::optional<uint32_t>(size_t)> between) {
+  auto one_by_one = [&](size_t from, uint32_t headers) {
+    for (size_t i = from; i < links.size(); ++i) {
+      links[i].started = links[i].vm->startStream(links[i].root_id, links[i].host, headers, end_of_stream);
+      std::optional<uint32_t> next = between(i);
+      if (!next) return i + 1;
+      headers = *next;
+    }
+    return links.size();
+  };
+  if (links.size() < 2) return one_by_one(0, num_headers);
+  ChainScratch& c = t_chain;
+  c.clear();
+  c.args = {num_headers, end_of_stream, 0};  // the first stream's id is filled in below
+  for (size_t i = 0; i < links.size(); ++i) {
+    VmState& vm = *links[i].vm->state_;
+    std::optional<FunctionHandle> create = vm.exportHandle(Export::OnContextCreate);
+    std::optional<FunctionHandle> headers = vm.exportHandle(Export::OnRequestHeaders);
+    if (vm.inGuestCall() || !requireLiveRoot(vm, links[i].root_id).ok() || !create || !headers) {
+      return one_by_one(0, num_headers);
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (links[j].vm == links[i].vm) return one_by_one(0, num_headers);
+    }
+    c.fns.push_back({&vm.instance(), *create});
+    c.fns.push_back({&vm.instance(), *headers});
+    c.args.push_back(links[i].root_id);
+  }
+  CrossChain* chain = c.fns.front().instance->chainAcross(c.fns, ChainKind::StreamStarts);
+  if (chain == nullptr) return one_by_one(0, num_headers);
+
+  StartRun run{links, between};
+  VmState& first = *links[0].vm->state_;
+  run.id = first.addStream(links[0].root_id, links[0].host).id;
+  c.args[2] = run.id;
+  run.saved = first.enterChained(run.id);
+  run.in_link = true;
+  const ChainCheckpoint checkpoint{startCheckpoint, &run};
+  Result<uint64_t> r = chain->call(c.args, &checkpoint);
+  if (!r.ok() && run.in_link) {
+    // The plugin that was starting trapped: its VM fails, its stream never started, the plugins
+    // after it do not run.
+    VmState& vm = *links[run.ran].vm->state_;
+    vm.leaveChained(run.saved);
+    run.in_link = false;
+    const bool in_headers = chain->step().value_or(0) % 2 == 1;
+    vm.failIn(in_headers ? Export::OnRequestHeaders : Export::OnContextCreate, r.message());
+    vm.removeContext(run.id);
+    links[run.ran].started = vm.failureError();
     (void)between(run.ran++);
     return run.ran;
   }

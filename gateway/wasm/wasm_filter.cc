@@ -158,35 +158,109 @@ bool WasmFilter::applyDeferred(bool decoding) {
 
 static uint32_t headerCount(const HeaderMap& h, size_t pseudo) { return static_cast<uint32_t>(h.size() + pseudo); }
 
+uint32_t WasmFilter::requestHeaderCount(const RequestHead& head) {
+  // Envoy's request map has :method, :path, :scheme and :authority (the Host header's stand-in).
+  return headerCount(head.headers, head.headers.has("host") ? 3 : 4);
+}
+
 HeadersStatus WasmFilter::decodeHeaders(RequestHead& head, bool end_stream) {
+  if (chained_request_) {
+    request_ = &head;
+    request_end_ = end_stream;
+    const Result<abi::HeaderAction> r = std::move(*chained_request_);
+    chained_request_.reset();
+    return afterRequestHeaders(r, end_stream);
+  }
   request_ = &head;
   request_end_ = end_stream;
   const HeadersStatus failed = plugin_.spec().fail_open ? HeadersStatus::Continue : HeadersStatus::StopIteration;
   if (skipped_) return failed;
   uint32_t root_id = 0;
   if (!started_ && !pickVm(&root_id)) return failed;
-  const size_t host_entries = head.headers.has("host") ? 1 : 0;
-  const uint32_t num_headers = headerCount(head.headers, 4 - host_entries);
-  request_headers_open_ = true;
-  in_call_ = true;
-  plugin_.counters().calls++;
+  const uint32_t num_headers = requestHeaderCount(head);
+  beginRequestHeaders(head, end_stream);
   Result<abi::HeaderAction> r = abi::HeaderAction::Continue;
   if (started_) {
     r = vm_->onRequestHeaders(stream_id_, num_headers, end_stream);
+    in_call_ = false;
   } else {
-    // A stream the plugin has not seen: its context is created and shown the headers in one
-    // entry into the guest (WasmVm::startStream).
-    auto started = vm_->startStream(root_id, streamHost(), num_headers, end_stream);
-    if (started) onStarted(started->id);
-    r = started ? Result<abi::HeaderAction>(started->action) : Result<abi::HeaderAction>(started.error());
+    r = startRequestHeaders(head, end_stream, root_id, num_headers);
   }
-  in_call_ = false;
+  return afterRequestHeaders(r, end_stream);
+}
+
+void WasmFilter::beginRequestHeaders(RequestHead& head, bool end_stream) {
+  request_ = &head;
+  request_end_ = end_stream;
+  request_headers_open_ = true;
+  in_call_ = true;
+  plugin_.counters().calls++;
+}
+
+bool WasmFilter::chainableForRequest() const {
+  return !started_ && !skipped_ && !in_call_ && !chained_request_;
+}
+
+Result<abi::HeaderAction> WasmFilter::startRequestHeaders(RequestHead& head, bool end_stream, uint32_t root_id,
+                                                          uint32_t num_headers) {
+  // A stream the plugin has not seen: its context is created and shown the headers in one entry
+  // into the guest (WasmVm::startStream), together with the plugins after it when the headers go
+  // from plugin to plugin with nothing in between and their VMs are ready.
+  constexpr size_t kMaxChain = 16;
+  runtime::WasmVm::StartLink links[kMaxChain];
+  WasmFilter* members[kMaxChain];
+  std::shared_ptr<runtime::WasmVm> vms[kMaxChain];  // held for the chain, whatever a callback does
+  size_t count = 0;
+  links[count] = {vm_.get(), root_id, streamHost()};
+  members[count++] = this;
+  if (callbacks_->headersOnlyPass(true)) {
+    for (WasmFilter* f = next_plugin_; f != nullptr && count < kMaxChain && f->chainableForRequest();
+         f = f->next_plugin_) {
+      uint32_t next_root = 0;
+      const std::shared_ptr<runtime::WasmVm>* vm = f->plugin_.readyVm(&next_root);
+      if (vm == nullptr) break;
+      vms[count] = *vm;
+      links[count] = {vm->get(), next_root, f->streamHost()};
+      members[count++] = f;
+    }
+  }
+  // After each plugin: the next one starts only if this one simply continued (as in
+  // callResponseHeaders); its answer waits in chained_request_.
+  auto between = [&](size_t i) -> std::optional<uint32_t> {
+    WasmFilter& done = *members[i];
+    done.in_call_ = false;
+    const auto& started = links[i].started;
+    if (started) done.onStarted(started->id);
+    const Result<abi::HeaderAction> r =
+        started ? Result<abi::HeaderAction>(started->action) : Result<abi::HeaderAction>(started.error());
+    const bool continues = r.ok() && r.value() == abi::HeaderAction::Continue && !done.pending_reply_ &&
+                           !done.pending_close_ && !done.pending_continue_request_ && !done.vm_->failed();
+    if (i > 0) done.chained_request_ = r;
+    if (!continues || i + 1 == count) return std::nullopt;
+    WasmFilter& next = *members[i + 1];
+    next.vm_ = vms[i + 1];
+    next.beginRequestHeaders(head, end_stream);
+    return requestHeaderCount(head);
+  };
+  if (count == 1) {
+    auto started = vm_->startStream(root_id, streamHost(), num_headers, end_stream);
+    in_call_ = false;
+    if (started) onStarted(started->id);
+    return started ? Result<abi::HeaderAction>(started->action) : Result<abi::HeaderAction>(started.error());
+  }
+  runtime::WasmVm::startStreamsChained({links, count}, num_headers, end_stream, between);
+  const auto& mine = links[0].started;
+  return mine ? Result<abi::HeaderAction>(mine->action) : Result<abi::HeaderAction>(mine.error());
+}
+
+HeadersStatus WasmFilter::afterRequestHeaders(const Result<abi::HeaderAction>& r, bool end_stream) {
+  const HeadersStatus failed = plugin_.spec().fail_open ? HeadersStatus::Continue : HeadersStatus::StopIteration;
   if (!r) {
     onFailure(r.message(), true);
     return failed;
   }
   if (!applyDeferred(true)) return HeadersStatus::StopIteration;
-  abi::HeaderAction action = *r;
+  abi::HeaderAction action = r.value();
   if (pending_continue_request_) {
     pending_continue_request_ = false;
     action = abi::HeaderAction::Continue;

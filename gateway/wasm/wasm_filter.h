@@ -83,6 +83,15 @@ class WasmFilter final : public StreamFilter,
   abi::Status getUpstreamHosts(runtime::Pairs* hosts) override;          // upstream_hosts.h
   abi::Status setUpstreamOverrideHost(std::string_view address) override;
 
+  // decodeHeaders() in parts, as encodeHeaders() below: the start of the stream in this plugin,
+  // alone or chained with the plugins after it (WasmVm::startStreamsChained), and what follows.
+  Result<abi::HeaderAction> startRequestHeaders(RequestHead& head, bool end_stream, uint32_t root_id,
+                                                uint32_t num_headers);
+  HeadersStatus afterRequestHeaders(const Result<abi::HeaderAction>& r, bool end_stream);
+  void beginRequestHeaders(RequestHead& head, bool end_stream);
+  bool chainableForRequest() const;
+  static uint32_t requestHeaderCount(const RequestHead& head);
+
   // encodeHeaders() in parts: the call into the plugin, alone or chained with the plugins the
   // response meets next (WasmVm::onResponseHeadersChained), and what follows the call.
   Result<abi::HeaderAction> callResponseHeaders(ResponseHead& head, bool end_stream);
@@ -124,6 +133,7 @@ class WasmFilter final : public StreamFilter,
   // This plugin's response headers callback already ran in the chain of the plugin before it on
   // the response: its answer, for encodeHeaders() to act on when the filter chain gets here.
   std::optional<Result<abi::HeaderAction>> chained_response_;
+  std::optional<Result<abi::HeaderAction>> chained_request_;  // the same for the request headers
   std::shared_ptr<runtime::WasmVm> vm_;
   uint32_t stream_id_ = 0;
   bool started_ = false;

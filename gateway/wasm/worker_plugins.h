@@ -47,6 +47,12 @@ class PluginRuntime {
   // The VM for a new stream and its root context id: rebuilt first if it failed or asked for a
   // rebuild. Error: the VM could not be built or started (the stream applies the fail strategy).
   Result<std::shared_ptr<runtime::WasmVm>> vmForStream(uint32_t* root_id);
+  // The VM vmForStream() would give without building one, or nullptr when it would build.
+  const std::shared_ptr<runtime::WasmVm>* readyVm(uint32_t* root_id) const {
+    if (!vm_ || rebuild_ || vm_->failed()) return nullptr;
+    *root_id = root_id_;
+    return &vm_;
+  }
   // A stream saw this VM fail or ask for a rebuild; the next stream gets a fresh one.
   void markForRebuild(const runtime::WasmVm* vm);
   // Builds the VM now (at load, so a start failure shows at once).

@@ -595,8 +595,9 @@ bool V8Instance::buildChain(V8CrossChain& chain, std::span<const InstanceFunctio
     chain.sig = sequenceSignature(sigs);
     bytes = sequenceModule(sigs);
   } else {
-    chain.sig = FuncSig{std::vector<ValType>(sigs.size() + 2, ValType::I32), {}};
-    bytes = headerChainModule(sigs);
+    const bool starts = chain.kind == ChainKind::StreamStarts;
+    chain.sig = FuncSig{std::vector<ValType>(starts ? sigs.size() / 2 + 3 : sigs.size() + 2, ValType::I32), {}};
+    bytes = starts ? startChainModule(sigs) : headerChainModule(sigs);
     v8::Local<v8::Function> next;
     if (bytes.empty() ||
         !v8::Function::New(scope.context, chainCheckpoint, v8::External::New(isolate, &chain), 2,
@@ -633,8 +634,12 @@ void V8Instance::chainCheckpoint(const v8::FunctionCallbackInfo<v8::Value>& info
   const auto result = static_cast<uint32_t>(toWord(info[0], ValType::I32, isolate));
   const auto index = static_cast<uint32_t>(toWord(info[1], ValType::I32, isolate));
   const ChainCheckpoint* checkpoint = chain.checkpoint;
-  const uint32_t answer = checkpoint != nullptr ? checkpoint->fn(checkpoint->data, index, result) : 0;
-  info.GetReturnValue().Set(static_cast<int32_t>(answer));
+  const uint64_t answer = checkpoint != nullptr ? checkpoint->fn(checkpoint->data, index, result) : 0;
+  if (chain.kind == ChainKind::StreamStarts) {
+    info.GetReturnValue().Set(v8::BigInt::NewFromUnsigned(isolate, answer));
+  } else {
+    info.GetReturnValue().Set(static_cast<int32_t>(answer));
+  }
 }
 
 Result<uint64_t> V8CrossChain::call(std::span<const uint64_t> args, const ChainCheckpoint* with) {

@@ -122,12 +122,11 @@ TEST(PluginChain, ServiceRuleMatchesClusterName) {
   EXPECT_EQ(httpGet(f.port, "/a").body.find("x-my-header"), std::string::npos);
 }
 
-// The header counts the probe reported to each of its response header callbacks, in order.
-std::vector<int> responseHeaderCounts(const std::string& logs) {
+// The header counts the probe reported to each of its `event` callbacks, in order.
+std::vector<int> headerCounts(const std::string& logs, const std::string& event = "@response_headers ") {
   std::vector<int> counts;
-  for (size_t at = logs.find("@response_headers "); at != std::string::npos;
-       at = logs.find("@response_headers ", at + 1)) {
-    std::istringstream fields(logs.substr(at + 18, 40));
+  for (size_t at = logs.find(event); at != std::string::npos; at = logs.find(event, at + 1)) {
+    std::istringstream fields(logs.substr(at + event.size(), 40));
     int id = 0, count = 0;
     fields >> id >> count;
     counts.push_back(count);
@@ -146,10 +145,47 @@ TEST(PluginChain, EachResponseHeaderCallbackCountsTheHeadersAddedBeforeIt) {
   HttpResponse r = httpGet(f.port, "/x");
   ASSERT_EQ(r.status, 200) << f.gw.logs();
   EXPECT_EQ(values(r, "x-resp"), (std::vector<std::string>{"three", "two", "one"}));
-  const std::vector<int> counts = responseHeaderCounts(f.gw.logs());
+  const std::vector<int> counts = headerCounts(f.gw.logs());
   ASSERT_EQ(counts.size(), 3u) << f.gw.logs();
   EXPECT_EQ(counts[1], counts[0] + 1) << f.gw.logs();
   EXPECT_EQ(counts[2], counts[0] + 2) << f.gw.logs();
+}
+
+// The same for the request: the plugins' streams start chained in one engine entry.
+TEST(PluginChain, EachRequestHeaderCallbackCountsTheHeadersAddedBeforeIt) {
+  Fixture f;
+  std::string plugins = probe("p1", "request_headers add_header 0 x-req one", "    priority: 30\n") +
+                        probe("p2", "request_headers add_header 0 x-req two", "    priority: 20\n") +
+                        probe("p3", "request_headers add_header 0 x-req three", "    priority: 10\n");
+  ASSERT_TRUE(f.start(plugins)) << f.gw.logs();
+  HttpResponse r = httpGet(f.port, "/x");
+  ASSERT_EQ(r.status, 200) << f.gw.logs();
+  EXPECT_LT(r.body.find("x-req: one"), r.body.find("x-req: two")) << r.body;
+  EXPECT_LT(r.body.find("x-req: two"), r.body.find("x-req: three")) << r.body;
+  const std::vector<int> counts = headerCounts(f.gw.logs(), "@request_headers ");
+  ASSERT_EQ(counts.size(), 3u) << f.gw.logs();
+  EXPECT_EQ(counts[1], counts[0] + 1) << f.gw.logs();
+  EXPECT_EQ(counts[2], counts[0] + 2) << f.gw.logs();
+}
+
+// A plugin that stops the request holds the plugins after it: they start only when it goes on.
+TEST(PluginChain, ARequestStopHoldsTheLaterPluginsUntilItContinues) {
+  Fixture f;
+  std::string plugins = probe("p1", "request_headers add_header 0 x-req one", "    priority: 30\n") +
+                        probe("p2", "request_headers return 1\nrequest_body add_header 0 x-req two",
+                              "    priority: 20\n", "0_2_100") +
+                        probe("p3", "request_headers add_header 0 x-req three", "    priority: 10\n");
+  ASSERT_TRUE(f.start(plugins)) << f.gw.logs();
+  RawClient c(f.port);
+  c.send("POST /x HTTP/1.1\r\nHost: h\r\ncontent-length: 7\r\n\r\npayload");
+  HttpResponse r = c.readResponse(3000);
+  ASSERT_EQ(r.status, 200) << f.gw.logs();
+  // p3 saw the headers after p2 let them go, with p2's header (added from its body callback).
+  const size_t one = r.body.find("x-req: one"), two = r.body.find("x-req: two"), three = r.body.find("x-req: three");
+  ASSERT_NE(three, std::string::npos) << r.body;
+  EXPECT_TRUE(one < two && two < three) << r.body;
+  const std::string logs = f.gw.logs();
+  EXPECT_LT(logs.find("@request_body"), logs.rfind("@request_headers")) << "p3 started after p2's body callback";
 }
 
 // A local reply from a plugin's response headers stops the plugins after it as any stop does:
@@ -166,7 +202,7 @@ TEST(PluginChain, AResponsePhaseLocalReplyIsWhatTheLaterPluginsMeet) {
   EXPECT_EQ(r.body, "replaced");
   // p3's header went with the upstream response; p1 tagged the reply.
   EXPECT_EQ(values(r, "x-resp"), (std::vector<std::string>{"early"}));
-  const std::vector<int> counts = responseHeaderCounts(f.gw.logs());
+  const std::vector<int> counts = headerCounts(f.gw.logs());
   ASSERT_EQ(counts.size(), 3u) << f.gw.logs();
   EXPECT_EQ(counts[1], counts[0] + 1) << "p2 saw p3's header";
   EXPECT_EQ(counts[2], 2) << "p1 saw the reply's :status and content-length only";

@@ -227,5 +227,112 @@ TEST_F(VmHeaderChainTest, ATrapFailsItsPluginAndTheLaterOnesDoNotRun) {
   EXPECT_TRUE(vms[2]->finishStream(ends[2].stream_id).ok());
 }
 
+// WasmVm::startStreamsChained: each plugin's stream created and shown the request headers, all
+// plugins in one entry, each stream context created only when the chain reaches it.
+class VmStartChainTest : public VmStreamChainTest {
+ protected:
+  // A VM of the probe plugin with its root `name`, configured with `script`, and no stream yet.
+  void addRoot(const std::string& name, const std::string& script = "") {
+    auto created = makeVm(*worker, "probe_abi_0_2_100", hosts, "");
+    ASSERT_TRUE(created.ok()) << created.message();
+    WasmVm& vm = *vms.emplace_back(std::move(created).value());
+    auto root = vm.startPlugin({name, name, script});
+    ASSERT_TRUE(root.ok()) << root.message();
+    links.push_back({&vm, root.value(), streams.emplace_back(std::make_unique<FakeHosts::Stream>())->host()});
+  }
+  std::vector<WasmVm::StartLink> links;
+};
+
+TEST_F(VmStartChainTest, PluginsStartTheirStreamsInOneEntryEachWithTheHeaderCountTheHostGives) {
+  addRoot("first");
+  addRoot("second");
+  addRoot("third");
+  hosts.log.clear();
+  std::vector<size_t> asked;
+  const uint64_t before = worker->guestEntries();
+  const size_t ran = WasmVm::startStreamsChained(links, 4, true, [&](size_t i) -> std::optional<uint32_t> {
+    asked.push_back(i);
+    EXPECT_TRUE(links[i].started.ok()) << links[i].started.message();
+    return 5 + static_cast<uint32_t>(i);
+  });
+  EXPECT_EQ(ran, 3u);
+  EXPECT_EQ(worker->guestEntries(), before + 1);
+  EXPECT_EQ(asked, (std::vector<size_t>{0, 1, 2}));
+  EXPECT_EQ(events(), (Events{"first context_create 2 1", "first request_headers 2 4 1", "second context_create 2 1",
+                              "second request_headers 2 5 1", "third context_create 2 1",
+                              "third request_headers 2 6 1"}));
+  for (size_t i = 0; i < links.size(); ++i) {
+    ASSERT_TRUE(links[i].started.ok());
+    EXPECT_EQ(links[i].started->id, 2u);
+    EXPECT_EQ(links[i].started->action, abi::HeaderAction::Continue);
+    EXPECT_TRUE(vms[i]->finishStream(2).ok()) << "a stream that ends normally";
+  }
+}
+
+TEST_F(VmStartChainTest, AStopLeavesTheLaterPluginsWithoutAStream) {
+  addRoot("first");
+  addRoot("second", "request_headers return 1");
+  addRoot("third");
+  hosts.log.clear();
+  const size_t ran = WasmVm::startStreamsChained(links, 4, false, [&](size_t i) -> std::optional<uint32_t> {
+    const bool go_on = links[i].started.ok() && links[i].started->action == abi::HeaderAction::Continue;
+    return go_on ? std::optional<uint32_t>(4) : std::nullopt;
+  });
+  EXPECT_EQ(ran, 2u);
+  ASSERT_TRUE(links[1].started.ok());
+  EXPECT_NE(links[1].started->action, abi::HeaderAction::Continue);
+  EXPECT_EQ(events(), (Events{"first context_create 2 1", "first request_headers 2 4 0", "second context_create 2 1",
+                              "second request_headers 2 4 0"}));
+  EXPECT_EQ(vms[2]->state().context(2), nullptr) << "no context for a plugin the chain did not reach";
+  // Started later, on its own, the third plugin gets the next id as if nothing had happened.
+  auto later = vms[2]->startStream(links[2].root_id, links[2].host, 4, false);
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->id, 2u);
+}
+
+TEST_F(VmStartChainTest, ATrapInContextCreateOrHeadersFailsThatPluginOnly) {
+  for (const char* callback : {"context_create", "request_headers"}) {
+    SCOPED_TRACE(callback);
+    vms.clear();
+    links.clear();
+    streams.clear();
+    addRoot("first");
+    addRoot("second", std::string(callback) + " trap");
+    addRoot("third");
+    hosts.log.clear();
+    std::vector<size_t> asked;
+    const size_t ran = WasmVm::startStreamsChained(links, 4, false, [&](size_t i) -> std::optional<uint32_t> {
+      asked.push_back(i);
+      return 4;
+    });
+    EXPECT_EQ(ran, 2u);
+    EXPECT_EQ(asked, (std::vector<size_t>{0, 1}));
+    ASSERT_FALSE(links[1].started.ok());
+    EXPECT_EQ(links[1].started.message().rfind(std::string("plugin 'probe_abi_0_2_100': trap in proxy_on_") + callback,
+                                               0),
+              0u)
+        << links[1].started.message();
+    EXPECT_TRUE(vms[1]->failed());
+    EXPECT_FALSE(vms[0]->failed());
+    EXPECT_FALSE(vms[2]->failed());
+    EXPECT_EQ(vms[1]->state().context(2), nullptr) << "the failed start left no stream behind";
+    EXPECT_EQ(vms[2]->state().context(2), nullptr);
+  }
+}
+
+TEST_F(VmStartChainTest, ARetiringRootOnTheWayIsLeftToThePlainPath) {
+  addRoot("first");
+  addRoot("second");
+  hosts.log.clear();
+  // The second root goes away while the first plugin runs (as a reload retires it): the chain
+  // stops there and the plain path reports it.
+  vms[1]->retirePlugin(links[1].root_id);
+  const size_t ran = WasmVm::startStreamsChained(links, 4, false, [](size_t) { return std::optional<uint32_t>(4); });
+  EXPECT_EQ(ran, 2u);
+  EXPECT_TRUE(links[0].started.ok());
+  ASSERT_FALSE(links[1].started.ok());
+  EXPECT_EQ(links[1].started.message(), "plugin 'probe_abi_0_2_100': no live root context 1");
+}
+
 }  // namespace
 }  // namespace wasmgate::runtime::testing
