@@ -123,7 +123,7 @@ class WasmVm {
     WasmVm* vm;
     uint32_t root_id;
     StreamHost host;
-    Result<StartedStream> started = Error{"not started"};
+    Result<StartedStream> started = StartedStream{};  // filled in for each plugin that ran
   };
   static size_t startStreamsChained(std::span<StartLink> links, uint32_t num_headers, bool end_of_stream,
                                     FunctionRef<std::optional<uint32_t>(size_t)> between);

@@ -10,6 +10,11 @@ namespace wasmgate::gateway::wasm {
 WasmFilter::WasmFilter(PluginRuntime& plugin, std::shared_ptr<StreamShared> shared)
     : plugin_(plugin), shared_(std::move(shared)) {}
 
+namespace {
+// The most plugins one engine entry serves; a longer chain takes one entry per this many.
+constexpr size_t kMaxChain = 16;
+}  // namespace
+
 WasmFilter::~WasmFilter() {
   onStreamComplete();
   if (previous_plugin_ != nullptr) previous_plugin_->next_plugin_ = next_plugin_;
@@ -206,23 +211,27 @@ Result<abi::HeaderAction> WasmFilter::startRequestHeaders(RequestHead& head, boo
   // A stream the plugin has not seen: its context is created and shown the headers in one entry
   // into the guest (WasmVm::startStream), together with the plugins after it when the headers go
   // from plugin to plugin with nothing in between and their VMs are ready.
-  constexpr size_t kMaxChain = 16;
+  uint32_t next_root = 0;
+  if (next_plugin_ == nullptr || !next_plugin_->chainableForRequest() ||
+      next_plugin_->plugin_.readyVm(&next_root) == nullptr || !callbacks_->headersOnlyPass(true)) {
+    auto started = vm_->startStream(root_id, streamHost(), num_headers, end_stream);
+    in_call_ = false;
+    if (started) onStarted(started->id);
+    return started ? Result<abi::HeaderAction>(started->action) : Result<abi::HeaderAction>(started.error());
+  }
   runtime::WasmVm::StartLink links[kMaxChain];
   WasmFilter* members[kMaxChain];
   std::shared_ptr<runtime::WasmVm> vms[kMaxChain];  // held for the chain, whatever a callback does
   size_t count = 0;
   links[count] = {vm_.get(), root_id, streamHost()};
   members[count++] = this;
-  if (callbacks_->headersOnlyPass(true)) {
-    for (WasmFilter* f = next_plugin_; f != nullptr && count < kMaxChain && f->chainableForRequest();
-         f = f->next_plugin_) {
-      uint32_t next_root = 0;
-      const std::shared_ptr<runtime::WasmVm>* vm = f->plugin_.readyVm(&next_root);
-      if (vm == nullptr) break;
-      vms[count] = *vm;
-      links[count] = {vm->get(), next_root, f->streamHost()};
-      members[count++] = f;
-    }
+  for (WasmFilter* f = next_plugin_; f != nullptr && count < kMaxChain && f->chainableForRequest();
+       f = f->next_plugin_) {
+    const std::shared_ptr<runtime::WasmVm>* vm = f->plugin_.readyVm(&next_root);
+    if (vm == nullptr) break;
+    vms[count] = *vm;
+    links[count] = {vm->get(), next_root, f->streamHost()};
+    members[count++] = f;
   }
   // After each plugin: the next one starts only if this one simply continued (as in
   // callResponseHeaders); its answer waits in chained_request_.
@@ -242,12 +251,6 @@ Result<abi::HeaderAction> WasmFilter::startRequestHeaders(RequestHead& head, boo
     next.beginRequestHeaders(head, end_stream);
     return requestHeaderCount(head);
   };
-  if (count == 1) {
-    auto started = vm_->startStream(root_id, streamHost(), num_headers, end_stream);
-    in_call_ = false;
-    if (started) onStarted(started->id);
-    return started ? Result<abi::HeaderAction>(started->action) : Result<abi::HeaderAction>(started.error());
-  }
   runtime::WasmVm::startStreamsChained({links, count}, num_headers, end_stream, between);
   const auto& mine = links[0].started;
   return mine ? Result<abi::HeaderAction>(mine->action) : Result<abi::HeaderAction>(mine.error());
@@ -363,23 +366,20 @@ bool WasmFilter::chainableForResponse() const {
 Result<abi::HeaderAction> WasmFilter::callResponseHeaders(ResponseHead& head, bool end_stream) {
   // The response meets the plugins in reverse order, so the ones it meets next are the earlier
   // ones. With nothing between their headers calls, they run in this one engine entry.
-  constexpr size_t kMaxChain = 16;
+  if (previous_plugin_ == nullptr || !previous_plugin_->chainableForResponse() || !callbacks_->headersOnlyPass(false)) {
+    auto r = vm_->onResponseHeaders(stream_id_, headerCount(head.headers, 1), end_stream);
+    in_call_ = false;
+    return r;
+  }
   runtime::WasmVm::HeadersLink links[kMaxChain];
   WasmFilter* members[kMaxChain];
   size_t count = 0;
   links[count] = {vm_.get(), stream_id_};
   members[count++] = this;
-  if (callbacks_->headersOnlyPass(false)) {
-    for (WasmFilter* f = previous_plugin_; f != nullptr && count < kMaxChain && f->chainableForResponse();
-         f = f->previous_plugin_) {
-      links[count] = {f->vm_.get(), f->stream_id_};
-      members[count++] = f;
-    }
-  }
-  if (count == 1) {
-    auto r = vm_->onResponseHeaders(stream_id_, headerCount(head.headers, 1), end_stream);
-    in_call_ = false;
-    return r;
+  for (WasmFilter* f = previous_plugin_; f != nullptr && count < kMaxChain && f->chainableForResponse();
+       f = f->previous_plugin_) {
+    links[count] = {f->vm_.get(), f->stream_id_};
+    members[count++] = f;
   }
   // After each plugin: the next one runs only if this one simply continued (no local reply, no
   // stop, no stream action), exactly when the filter chain would go on to it with nothing else
@@ -470,13 +470,17 @@ DataStatus WasmFilter::encodeData(std::string& data, bool end_stream) {
 
 void WasmFilter::onStreamComplete() {
   if (!started_ || finished_) return;
+  if (next_plugin_ == nullptr) {
+    beginFinish();
+    endFinish(vm_->finishStream(stream_id_));
+    return;
+  }
   // This plugin's stream and those of the plugins after it end together: one engine entry for
   // all of them instead of one each. The chain then finds the later ones already finished.
-  constexpr size_t kMaxBatch = 16;  // longer chains end in batches of this many
-  runtime::WasmVm::StreamEnd ends[kMaxBatch];
-  WasmFilter* members[kMaxBatch];
+  runtime::WasmVm::StreamEnd ends[kMaxChain];  // longer chains end in batches of this many
+  WasmFilter* members[kMaxChain];
   size_t count = 0;
-  for (WasmFilter* f = this; f != nullptr && count < kMaxBatch; f = f->next_plugin_) {
+  for (WasmFilter* f = this; f != nullptr && count < kMaxChain; f = f->next_plugin_) {
     if (!f->started_ || f->finished_) continue;
     f->beginFinish();
     members[count] = f;

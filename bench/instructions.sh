@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# What the proxy executes per request, in user-space instructions counted by valgrind's callgrind:
+# wasmgate with no plugin and with each plugin configuration, in front of the same nginx backend as
+# bench/proxy.sh, after a warm-up, over a fixed number of requests (h2load). Unlike time, the count
+# does not depend on what else the machine runs, so two builds or two configurations can be
+# compared on a noisy shared VM; it leaves out the kernel and what cache misses cost, so it is a
+# complement to bench/proxy.sh and bench/plugin_cpu.sh, not a replacement.
+#
+#   bench/instructions.sh [BUILD_DIR]   (default: build)
+# Environment: REQUESTS (3000 counted, after 2000 uncounted), PLUGIN_ROWS ("label=FILE ...", as
+#              in bench/proxy.sh; default: hello-world, raw-hello, five-header-plugins,
+#              five-raw-hello), BASELINE (another wasmgate binary: every row runs with it too, as
+#              "baseline (...)", for a before/after of the same configurations).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(realpath -m "${1:-$here/../build}")
+wasmgate=$build/wasmgate
+REQUESTS=${REQUESTS:-3000}
+if [ -z "${PLUGIN_ROWS+x}" ]; then
+  PLUGIN_ROWS="hello-world=$here/plugins/hello-world.yaml.in raw-hello=$here/plugins/raw-hello.yaml.in"
+  PLUGIN_ROWS+=" five-header-plugins=$here/plugins/five-hello.yaml.in"
+  PLUGIN_ROWS+=" five-raw-hello=$here/plugins/five-raw-hello.yaml.in"
+fi
+
+source "$here/lib/backend.sh"
+bench_setup h2load valgrind callgrind_control callgrind_annotate
+
+# One row: start BINARY under callgrind with instrumentation off, warm up, count REQUESTS
+# requests, print the instructions per request.
+count_row() {  # binary [extra-yaml-file]
+  WASMGATE_PORT=$(free_port); ADMIN_PORT=$(free_port)
+  render "$here/nginx/wasmgate.yaml.in" "$dir/row.yaml"
+  if [ -n "${2:-}" ]; then render "$2" "$dir/extra.yaml"; cat "$dir/extra.yaml" >> "$dir/row.yaml"; fi
+  rm -f "$dir"/callgrind.out*
+  # --smc-check: V8 writes the code it runs.
+  valgrind --tool=callgrind --smc-check=all-non-file --instr-atstart=no \
+    --callgrind-out-file="$dir/callgrind.out" "$1" run --config "$dir/row.yaml" --workers 1 \
+    2> "$dir/valgrind.log" &
+  local vg=$!
+  for _ in $(seq 600); do curl -fs "http://127.0.0.1:$WASMGATE_PORT/" >/dev/null && break; sleep 0.1; done
+  h2load --h1 -c 4 -n 2000 "http://127.0.0.1:$WASMGATE_PORT/" >/dev/null
+  callgrind_control -i on "$vg" >/dev/null
+  local done_requests
+  done_requests=$(h2load --h1 -c 4 -n "$REQUESTS" "http://127.0.0.1:$WASMGATE_PORT/" | awk '/^requests:/ { print $8 }')
+  callgrind_control -d "$vg" >/dev/null
+  kill "$vg"; wait "$vg" 2>/dev/null || true
+  [ "${done_requests:-0}" -eq "$REQUESTS" ] || { echo "$bench_name: only ${done_requests:-0} requests succeeded" >&2; exit 1; }
+  local total
+  total=$(callgrind_annotate "$dir/callgrind.out.1" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }')
+  echo $((total / REQUESTS))
+}
+
+rows=("no plugin=")
+for row in $PLUGIN_ROWS; do rows+=("$row"); done
+echo "callgrind, $REQUESTS requests after 2000 of warm-up, h2load --h1 -c4, 1 worker"
+printf "| wasmgate | instructions/request | above no plugin |%s\n|---|---:|---:|%s\n" \
+  "${BASELINE:+ baseline | baseline above no plugin |}" "${BASELINE:+---:|---:|}"
+for row in "${rows[@]}"; do
+  label=${row%%=*}; file=${row#*=}
+  n=$(count_row "$wasmgate" "$file")
+  [ -z "$file" ] && none=$n
+  line="| $label | $n | $([ -n "$file" ] && echo $((n - none))) |"
+  if [ -n "${BASELINE:-}" ]; then
+    b=$(count_row "$BASELINE" "$file")
+    [ -z "$file" ] && base_none=$b
+    line+=" $b | $([ -n "$file" ] && echo $((b - base_none))) |"
+  fi
+  echo "$line"
+done
