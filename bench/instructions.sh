@@ -40,14 +40,16 @@ count_row() {  # binary [extra-yaml-file]
   local vg=$!
   for _ in $(seq 600); do curl -fs "http://127.0.0.1:$WASMGATE_PORT/" >/dev/null && break; sleep 0.1; done
   h2load --h1 -c 4 -n 2000 "http://127.0.0.1:$WASMGATE_PORT/" >/dev/null
-  callgrind_control -i on "$vg" >/dev/null
+  callgrind_control -i on "$vg" >/dev/null 2>&1
   local done_requests
   done_requests=$(h2load --h1 -c 4 -n "$REQUESTS" "http://127.0.0.1:$WASMGATE_PORT/" | awk '/^requests:/ { print $8 }')
-  callgrind_control -d "$vg" >/dev/null
+  callgrind_control -d "$vg" >/dev/null 2>&1
   kill "$vg"; wait "$vg" 2>/dev/null || true
   [ "${done_requests:-0}" -eq "$REQUESTS" ] || { echo "$bench_name: only ${done_requests:-0} requests succeeded" >&2; exit 1; }
   local total
-  total=$(callgrind_annotate "$dir/callgrind.out.1" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }')
+  # awk reads to the end: leaving early would fail the pipeline (pipefail) with SIGPIPE.
+  total=$(callgrind_annotate "$dir/callgrind.out.1" 2>/dev/null | awk '/PROGRAM TOTALS/ && !seen { gsub(",", "", $1); print $1; seen = 1 }')
+  [ -n "$total" ] || { echo "$bench_name: no instruction count (see $dir/valgrind.log)" >&2; cat "$dir/valgrind.log" >&2; exit 1; }
   echo $((total / REQUESTS))
 }
 
@@ -59,12 +61,10 @@ printf "| wasmgate | instructions/request | above no plugin |%s\n|---|---:|---:|
 for row in "${rows[@]}"; do
   label=${row%%=*}; file=${row#*=}
   n=$(count_row "$wasmgate" "$file")
-  [ -z "$file" ] && none=$n
-  line="| $label | $n | $([ -n "$file" ] && echo $((n - none))) |"
+  if [ -z "$file" ]; then none=$n; line="| $label | $n | |"; else line="| $label | $n | $((n - none)) |"; fi
   if [ -n "${BASELINE:-}" ]; then
     b=$(count_row "$BASELINE" "$file")
-    [ -z "$file" ] && base_none=$b
-    line+=" $b | $([ -n "$file" ] && echo $((b - base_none))) |"
+    if [ -z "$file" ]; then base_none=$b; line+=" $b | |"; else line+=" $b | $((b - base_none)) |"; fi
   fi
   echo "$line"
 done

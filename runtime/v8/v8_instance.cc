@@ -556,13 +556,14 @@ bool sameLinks(const V8CrossChain& chain, std::span<const InstanceFunction> fns,
 }  // namespace
 
 CrossChain* V8Instance::chainAcross(std::span<const InstanceFunction> fns, ChainKind kind) {
+  if (fns.empty()) return nullptr;
   for (const auto& chain : worker_->cross_chains) {
     if (sameLinks(*chain, fns, kind)) return chain->run.IsEmpty() ? nullptr : chain.get();
   }
   // Built once per list of functions; one that cannot be built is remembered as such (run left
   // empty) so that it is not tried again on every call.
   auto& chain = *worker_->cross_chains.emplace_back(std::make_unique<V8CrossChain>());
-  chain.worker = worker_;
+  chain.worker = worker_.get();
   chain.kind = kind;
   for (const InstanceFunction& f : fns) {
     chain.links.emplace_back(f.instance, f.fn.index);

@@ -125,7 +125,8 @@ class V8CrossChain final : public CrossChain {
   const ChainCheckpoint* checkpoint = nullptr;  // during a call of a HeaderCallbacks chain
   // The instances whose code a call runs, each once.
   std::vector<V8Instance*> members;
-  std::shared_ptr<WorkerIsolate> worker;
+  // Not owning: the worker owns its chains (WorkerIsolate::cross_chains).
+  WorkerIsolate* worker = nullptr;
   FuncSig sig;
   v8::Global<v8::Function> run;
   v8::Global<v8::Object> step_global;

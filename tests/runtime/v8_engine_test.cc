@@ -385,8 +385,14 @@ TEST_F(V8EngineTest, ChainAcrossStopsAtATrapAndNamesTheFunctionThatTrapped) {
 }
 
 TEST_F(V8EngineTest, ChainAcrossWorkersOrOfUnknownFunctionsIsRefused) {
-  std::unique_ptr<WorkerEngine> second_worker = v8Engine().newWorker();
-  std::unique_ptr<Instance> elsewhere = newInstance(*second_worker);
+  // Another worker's instance, made on a thread of its own as the gateway's workers are (one
+  // isolate per thread); the chain only looks at it.
+  std::unique_ptr<WorkerEngine> second_worker;
+  std::unique_ptr<Instance> elsewhere;
+  std::thread([&] {
+    second_worker = v8Engine().newWorker();
+    elsewhere = newInstance(*second_worker);
+  }).join();
   ASSERT_NE(elsewhere, nullptr);
   const InstanceFunction mixed[] = {{instance_.get(), *instance_->function("inc")},
                                     {elsewhere.get(), *elsewhere->function("inc")}};
@@ -395,6 +401,10 @@ TEST_F(V8EngineTest, ChainAcrossWorkersOrOfUnknownFunctionsIsRefused) {
   const InstanceFunction bogus[] = {{instance_.get(), FunctionHandle{9999}}};
   EXPECT_EQ(instance_->chainAcross(bogus), nullptr);
   EXPECT_EQ(instance_->chainAcross({}), nullptr);
+  std::thread([&] {
+    elsewhere.reset();
+    second_worker.reset();
+  }).join();
 }
 
 TEST_F(V8EngineTest, ChainAcrossIsDroppedWithAnyOfItsInstances) {
