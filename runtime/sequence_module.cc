@@ -3,12 +3,60 @@
 #include "runtime/sequence_module.h"
 
 #include <iterator>
+#include <optional>
 #include <string>
 
+#include "common/function_ref.h"
 #include "runtime/wasm_writer.h"
 
 namespace wasmgate::runtime {
 using namespace wasm_writer;
+
+namespace {
+
+// What every chain module has after its types: imports "seq" "0" .. "seq" "count-1" (of the
+// types `import_type` gives), then "seq" "next" if `next_type` is set; one function "run" (of
+// type `run_type`) after the imports; the mutable i32 global "step"; and the exports of both.
+void putChainSections(std::vector<uint8_t>& out, uint32_t count, FunctionRef<uint32_t(uint32_t)> import_type,
+                      std::optional<uint32_t> next_type, uint32_t run_type) {
+  std::vector<uint8_t> imports;
+  putLeb(imports, count + (next_type ? 1 : 0));
+  for (uint32_t i = 0; i < count; ++i) {
+    putName(imports, "seq");
+    putName(imports, std::to_string(i));
+    imports.push_back(0x00);  // a function
+    putLeb(imports, import_type(i));
+  }
+  if (next_type) {
+    putName(imports, "seq");
+    putName(imports, "next");
+    imports.push_back(0x00);
+    putLeb(imports, *next_type);
+  }
+  putSection(out, kImport, imports);
+
+  std::vector<uint8_t> functions;
+  putLeb(functions, 1);
+  putLeb(functions, run_type);
+  putSection(out, kFunction, functions);
+
+  // global 0 "step": the index of the function being called, so a trap can be named.
+  std::vector<uint8_t> globals = {0x01, 0x7f, 0x01, 0x41, 0x00, 0x0b};  // (mut i32) (i32.const 0)
+  putSection(out, kGlobal, globals);
+
+  std::vector<uint8_t> exports;
+  exports.reserve(16);
+  putLeb(exports, 2);
+  putName(exports, "run");
+  putLeb(exports, 0x00);                         // a function:
+  putLeb(exports, count + (next_type ? 1 : 0));  // run follows the imported functions
+  putName(exports, "step");
+  putLeb(exports, 0x03);  // a global
+  putLeb(exports, 0);
+  putSection(out, kExport, exports);
+}
+
+}  // namespace
 
 FuncSig sequenceSignature(std::span<const FuncSig> sigs) {
   FuncSig run;
@@ -28,34 +76,7 @@ std::vector<uint8_t> sequenceModule(std::span<const FuncSig> sigs) {
   putFuncType(types, sequenceSignature(sigs));
   putSection(out, kType, types);
 
-  std::vector<uint8_t> imports;
-  putLeb(imports, count);
-  for (uint32_t i = 0; i < count; ++i) {
-    putName(imports, "seq");
-    putName(imports, std::to_string(i));
-    imports.push_back(0x00);  // a function
-    putLeb(imports, i);
-  }
-  putSection(out, kImport, imports);
-
-  std::vector<uint8_t> functions;
-  putLeb(functions, 1);
-  putLeb(functions, count);
-  putSection(out, kFunction, functions);
-
-  // global 0 "step": the index of the function being called, so a trap can be named.
-  std::vector<uint8_t> globals = {0x01, 0x7f, 0x01, 0x41, 0x00, 0x0b};  // (mut i32) (i32.const 0)
-  putSection(out, kGlobal, globals);
-
-  std::vector<uint8_t> exports;
-  putLeb(exports, 2);
-  putName(exports, "run");
-  exports.push_back(0x00);
-  putLeb(exports, count);  // run follows the imported functions
-  putName(exports, "step");
-  exports.push_back(0x03);  // a global
-  putLeb(exports, 0);
-  putSection(out, kExport, exports);
+  putChainSections(out, count, [](uint32_t i) { return i; }, std::nullopt, count);
 
   // run: local.get each import's arguments, call it, drop what it returns (except the last).
   std::vector<uint8_t> body;
@@ -107,37 +128,7 @@ std::vector<uint8_t> headerChainModule(std::span<const FuncSig> sigs) {
   putSection(out, kType, types);
 
   // Imports: the callbacks (functions 0 .. count-1), then "next" (function count).
-  std::vector<uint8_t> imports;
-  putLeb(imports, count + 1);
-  for (uint32_t i = 0; i < count; ++i) {
-    putName(imports, "seq");
-    putName(imports, std::to_string(i));
-    imports.push_back(0x00);
-    putLeb(imports, sigs[i] == with_end ? 0 : 1);
-  }
-  putName(imports, "seq");
-  putName(imports, "next");
-  imports.push_back(0x00);
-  putLeb(imports, 2);
-  putSection(out, kImport, imports);
-
-  std::vector<uint8_t> functions;
-  putLeb(functions, 1);
-  putLeb(functions, 3);
-  putSection(out, kFunction, functions);
-
-  std::vector<uint8_t> globals = {0x01, 0x7f, 0x01, 0x41, 0x00, 0x0b};  // step: (mut i32) (i32.const 0)
-  putSection(out, kGlobal, globals);
-
-  std::vector<uint8_t> exports;
-  putLeb(exports, 2);
-  putName(exports, "run");
-  exports.push_back(0x00);
-  putLeb(exports, count + 1);
-  putName(exports, "step");
-  exports.push_back(0x03);
-  putLeb(exports, 0);
-  putSection(out, kExport, exports);
+  putChainSections(out, count, [&](uint32_t i) -> uint32_t { return sigs[i] == with_end ? 0 : 1; }, 2, 3);
 
   // Parameters: 0 num_headers, 1 end_of_stream, 2 + i the id of callback i; local `headers`
   // (index count + 2) holds the count the next callback gets.
@@ -205,37 +196,8 @@ std::vector<uint8_t> startChainModule(std::span<const FuncSig> sigs) {
   putSection(out, kType, types);
 
   const auto count = static_cast<uint32_t>(sigs.size());  // "next" is function `count`
-  std::vector<uint8_t> imports;
-  putLeb(imports, count + 1);
-  for (uint32_t i = 0; i < count; ++i) {
-    putName(imports, "seq");
-    putName(imports, std::to_string(i));
-    imports.push_back(0x00);
-    putLeb(imports, i % 2 == 0 ? 0 : sigs[i] == with_end ? 1 : 2);
-  }
-  putName(imports, "seq");
-  putName(imports, "next");
-  imports.push_back(0x00);
-  putLeb(imports, 3);
-  putSection(out, kImport, imports);
-
-  std::vector<uint8_t> functions;
-  putLeb(functions, 1);
-  putLeb(functions, 4);
-  putSection(out, kFunction, functions);
-
-  std::vector<uint8_t> globals = {0x01, 0x7f, 0x01, 0x41, 0x00, 0x0b};  // step: (mut i32) (i32.const 0)
-  putSection(out, kGlobal, globals);
-
-  std::vector<uint8_t> exports;
-  putLeb(exports, 2);
-  putName(exports, "run");
-  exports.push_back(0x00);
-  putLeb(exports, count + 1);
-  putName(exports, "step");
-  exports.push_back(0x03);
-  putLeb(exports, 0);
-  putSection(out, kExport, exports);
+  putChainSections(
+      out, count, [&](uint32_t i) -> uint32_t { return i % 2 == 0 ? 0 : sigs[i] == with_end ? 1 : 2; }, 3, 4);
 
   // Parameters: 0 num_headers, 1 end_of_stream, 2 id_0, 3 + i root_i. Locals: `id` and
   // `headers` (i32) for the plugin about to run, `answer` (i64) from "next".

@@ -101,32 +101,34 @@ class WasmVm {
   // the same order, except that actions a plugin defers run once every plugin's callbacks ran.
   // A trap fails that plugin's VM only: the plugins after it are then ended one by one.
   struct StreamEnd {
-    WasmVm* vm;
-    uint32_t stream_id;
+    WasmVm* vm = nullptr;
+    uint32_t stream_id = 0;
     wasmgate::Status status;  // finishStream()'s result, filled in
   };
   static void finishStreams(std::span<StreamEnd> ends);
-  // onResponseHeaders() for streams of several VMs of one worker (the plugins of one response, in
-  // the order the response meets them), in one entry into the engine when it can chain them.
-  // Link 0 gets `num_headers`; after link i ran (links[i].action is set, deferred actions done),
-  // `between(i)` answers whether link i + 1 runs and with how many headers (nullopt: stop). It
-  // is asked after every link that ran, the last one included. Returns how many links ran.
-  struct HeadersLink {
-    WasmVm* vm;
-    uint32_t stream_id;
-    Result<abi::HeaderAction> action = abi::HeaderAction::Continue;
-  };
+
   // startStream() for several VMs of one worker (the plugins of one request, in order), in one
   // entry into the engine when it can chain them; each stream context is created only when the
-  // chain reaches its plugin. `between` works as for onResponseHeadersChained.
+  // chain reaches its plugin. Plugin 0 gets `num_headers`; after plugin i ran (links[i].started
+  // is set, its deferred actions done), `between(i)` answers whether plugin i + 1 runs and with
+  // how many headers (nullopt: stop). It is asked after every plugin that ran, the last one
+  // included. Returns how many plugins ran.
   struct StartLink {
-    WasmVm* vm;
-    uint32_t root_id;
+    WasmVm* vm = nullptr;
+    uint32_t root_id = 0;
     StreamHost host;
     Result<StartedStream> started = StartedStream{};  // filled in for each plugin that ran
   };
   static size_t startStreamsChained(std::span<StartLink> links, uint32_t num_headers, bool end_of_stream,
                                     FunctionRef<std::optional<uint32_t>(size_t)> between);
+
+  // onResponseHeaders() for streams of several VMs of one worker (the plugins of one response, in
+  // the order the response meets them), the same way.
+  struct HeadersLink {
+    WasmVm* vm = nullptr;
+    uint32_t stream_id = 0;
+    Result<abi::HeaderAction> action = abi::HeaderAction::Continue;
+  };
   static size_t onResponseHeadersChained(std::span<HeadersLink> links, uint32_t num_headers, bool end_of_stream,
                                          FunctionRef<std::optional<uint32_t>(size_t)> between);
 

@@ -240,11 +240,26 @@ void WasmVm::finishStreams(std::span<StreamEnd> ends) {
 
 namespace {
 
+// The plain path of a chain of header callbacks: link `i` from `from` on, one engine entry each,
+// asking `between` after each as the chain's checkpoint would. Returns how many links ran.
+template <typename CallOne>
+size_t linkByLink(size_t links, size_t from, uint32_t headers, FunctionRef<std::optional<uint32_t>(size_t)> between,
+                  CallOne call_one) {
+  for (size_t i = from; i < links; ++i) {
+    call_one(i, headers);
+    std::optional<uint32_t> next = between(i);
+    if (!next) return i + 1;
+    headers = *next;
+  }
+  return links;
+}
+
 // The state of one WasmVm::onResponseHeadersChained call, for its checkpoint.
 struct HeadersRun {
+  HeadersRun(std::span<WasmVm::HeadersLink> links, FunctionRef<std::optional<uint32_t>(size_t)> between)
+      : links(links), between(between) {}
   std::span<WasmVm::HeadersLink> links;
   FunctionRef<std::optional<uint32_t>(size_t)> between;
-  bool end_of_stream;
   size_t ran = 0;           // links that ran to their end
   bool in_link = false;     // link `ran` is running (its VM entered)
   VmState::ChainedCall saved{};
@@ -280,18 +295,14 @@ uint64_t headersCheckpoint(void* data, uint32_t index, uint32_t result) {
 size_t WasmVm::onResponseHeadersChained(std::span<HeadersLink> links, uint32_t num_headers, bool end_of_stream,
                                         FunctionRef<std::optional<uint32_t>(size_t)> between) {
   auto one_by_one = [&](size_t from, uint32_t headers) {
-    for (size_t i = from; i < links.size(); ++i) {
-      links[i].action = links[i].vm->onResponseHeaders(links[i].stream_id, headers, end_of_stream);
-      std::optional<uint32_t> next = between(i);
-      if (!next) return i + 1;
-      headers = *next;
-    }
-    return links.size();
+    return linkByLink(links.size(), from, headers, between, [&](size_t i, uint32_t count) {
+      links[i].action = links[i].vm->onResponseHeaders(links[i].stream_id, count, end_of_stream);
+    });
   };
   if (links.size() < 2) return one_by_one(0, num_headers);
   ChainScratch& c = t_chain;
   c.clear();
-  HeadersRun run{links, between, end_of_stream};
+  HeadersRun run(links, between);
   c.args = {num_headers, end_of_stream};
   for (size_t i = 0; i < links.size(); ++i) {
     VmState& vm = *links[i].vm->state_;
@@ -331,6 +342,8 @@ namespace {
 
 // The state of one WasmVm::startStreamsChained call, for its checkpoint.
 struct StartRun {
+  StartRun(std::span<WasmVm::StartLink> links, FunctionRef<std::optional<uint32_t>(size_t)> between)
+      : links(links), between(between) {}
   std::span<WasmVm::StartLink> links;
   FunctionRef<std::optional<uint32_t>(size_t)> between;
   size_t ran = 0;        // plugins whose start ran to its end
@@ -370,13 +383,9 @@ uint64_t startCheckpoint(void* data, uint32_t index, uint32_t result) {
 size_t WasmVm::startStreamsChained(std::span<StartLink> links, uint32_t num_headers, bool end_of_stream,
                                    FunctionRef<std::optional<uint32_t>(size_t)> between) {
   auto one_by_one = [&](size_t from, uint32_t headers) {
-    for (size_t i = from; i < links.size(); ++i) {
-      links[i].started = links[i].vm->startStream(links[i].root_id, links[i].host, headers, end_of_stream);
-      std::optional<uint32_t> next = between(i);
-      if (!next) return i + 1;
-      headers = *next;
-    }
-    return links.size();
+    return linkByLink(links.size(), from, headers, between, [&](size_t i, uint32_t count) {
+      links[i].started = links[i].vm->startStream(links[i].root_id, links[i].host, count, end_of_stream);
+    });
   };
   if (links.size() < 2) return one_by_one(0, num_headers);
   ChainScratch& c = t_chain;
@@ -399,7 +408,7 @@ size_t WasmVm::startStreamsChained(std::span<StartLink> links, uint32_t num_head
   CrossChain* chain = c.fns.front().instance->chainAcross(c.fns, ChainKind::StreamStarts);
   if (chain == nullptr) return one_by_one(0, num_headers);
 
-  StartRun run{links, between};
+  StartRun run(links, between);
   VmState& first = *links[0].vm->state_;
   run.id = first.addStream(links[0].root_id, links[0].host).id;
   c.args[2] = run.id;

@@ -151,8 +151,11 @@ TEST_F(VmStreamChainTest, AChainIsRebuiltWhenOneOfItsVmsIsReplaced) {
 class VmHeaderChainTest : public VmStreamChainTest {
  protected:
   std::vector<WasmVm::HeadersLink> links() {
-    std::vector<WasmVm::HeadersLink> out;
-    for (const auto& end : ends) out.push_back({end.vm, end.stream_id});
+    std::vector<WasmVm::HeadersLink> out(ends.size());
+    for (size_t i = 0; i < ends.size(); ++i) {
+      out[i].vm = ends[i].vm;
+      out[i].stream_id = ends[i].stream_id;
+    }
     return out;
   }
 };
