@@ -90,7 +90,9 @@ class WasmFilter final : public StreamFilter,
   HeadersStatus afterRequestHeaders(const Result<abi::HeaderAction>& r, bool end_stream);
   void beginRequestHeaders(RequestHead& head, bool end_stream);
   bool chainableForRequest() const;
+  // The header counts a plugin is given (the pseudo-headers included).
   static uint32_t requestHeaderCount(const RequestHead& head);
+  static uint32_t responseHeaderCount(const ResponseHead& head);
 
   // encodeHeaders() in parts: the call into the plugin, alone or chained with the plugins the
   // response meets next (WasmVm::onResponseHeadersChained), and what follows the call.

@@ -15,17 +15,11 @@
 #include "runtime/copy_out_module.h"
 #include "runtime/guest_memory.h"
 #include "runtime/sequence_module.h"
+#include "runtime/v8/v8_call.h"
 #include "runtime/v8/v8_platform.h"
 
 namespace wasmgate::runtime::v8backend {
 namespace {
-
-// Pending foreground tasks (GC finalisation and the like) are run every this many outermost calls.
-constexpr uint32_t kCallsPerTaskPump = 1024;
-
-// Deferred copies stop paying above this: the bytes are copied twice (here, then into the guest),
-// and for large ones that costs more than the engine entry it saves.
-constexpr size_t kMaxDeferredCopy = 4096;
 
 // The small integer V8 hands over for almost every i32, read the way V8's own inline helpers
 // (Value::IsUndefined, ReturnValue::Set) read tagged values; nullopt for anything else.
@@ -36,7 +30,8 @@ std::optional<int32_t> smiValue(v8::Local<v8::Value> value) {
   return I::SmiValue(raw);
 }
 
-// A wasm value as V8 hands it to an import or returns it from an export, to a raw word.
+}  // namespace
+
 uint64_t toWord(v8::Local<v8::Value> value, ValType type, v8::Isolate* isolate) {
   switch (type) {
     case ValType::I32:
@@ -52,6 +47,15 @@ uint64_t toWord(v8::Local<v8::Value> value, ValType type, v8::Isolate* isolate) 
       return 0;  // references and v128 never cross as words (rejected at instantiation)
   }
 }
+
+namespace {
+
+// Pending foreground tasks (GC finalisation and the like) are run every this many outermost calls.
+constexpr uint32_t kCallsPerTaskPump = 1024;
+
+// Deferred copies stop paying above this: the bytes are copied twice (here, then into the guest),
+// and for large ones that costs more than the engine entry it saves.
+constexpr size_t kMaxDeferredCopy = 4096;
 
 v8::Local<v8::Value> fromWord(v8::Isolate* isolate, uint64_t word, ValType type) {
   switch (type) {
@@ -76,22 +80,6 @@ bool isWordType(ValType t) { return t == ValType::I32 || t == ValType::I64 || t 
   worker.host_trap_message = std::move(call.trap_message);
   isolate->ThrowException(exception);
 }
-
-// What a host-side use of the JS API on this worker needs (off the call path): the isolate
-// entered, a handle scope, the worker's context entered, and any exception caught.
-struct JsScope {
-  explicit JsScope(WorkerIsolate& worker)
-      : entered(worker),
-        handles(worker.isolate),
-        context(worker.context.Get(worker.isolate)),
-        context_scope(context),
-        caught(worker.isolate) {}
-  EnteredIsolate entered;
-  v8::HandleScope handles;
-  v8::Local<v8::Context> context;
-  v8::Context::Scope context_scope;
-  v8::TryCatch caught;
-};
 
 const ImportBinding& bindingOf(const v8::FunctionCallbackInfo<v8::Value>& info) {
   return *static_cast<const ImportBinding*>(info.Data().As<v8::External>()->Value());
@@ -438,7 +426,6 @@ std::optional<FunctionHandle> V8Instance::sequence(std::span<const FunctionHandl
   return FunctionHandle{static_cast<uint32_t>(functions_.size() - 1)};
 }
 
-
 namespace {
 
 // Why a call into guest code failed.
@@ -457,8 +444,8 @@ Error callFailure(WorkerIsolate& worker, v8::TryCatch& caught, v8::Local<v8::Con
   return makeError(exceptionMessage(isolate, context, caught.Exception()));
 }
 
-// Calls `function` (an export, a sequence or a chain) whose code runs in `members`: the one entry
-// into the engine every call from the host goes through.
+}  // namespace
+
 Result<uint64_t> enterGuest(WorkerIsolate& worker, const v8::Global<v8::Function>& function, const FuncSig& sig,
                             std::span<const uint64_t> args, std::span<V8Instance* const> members) {
   assert(worker.onOwnerThread() && "an Instance is used only on its worker's thread");
@@ -509,7 +496,6 @@ Result<uint64_t> enterGuest(WorkerIsolate& worker, const v8::Global<v8::Function
   return outcome;
 }
 
-// The value of a sequence's "step" global.
 std::optional<uint32_t> stepOf(WorkerIsolate& worker, const v8::Global<v8::Object>& step) {
   if (step.IsEmpty()) return std::nullopt;
   JsScope scope(worker);
@@ -518,8 +504,6 @@ std::optional<uint32_t> stepOf(WorkerIsolate& worker, const v8::Global<v8::Objec
   if (!step.Get(isolate)->Get(scope.context, v8String(isolate, "value")).ToLocal(&value)) return std::nullopt;
   return static_cast<uint32_t>(value->Int32Value(scope.context).FromMaybe(0));
 }
-
-}  // namespace
 
 std::optional<uint32_t> V8Instance::sequenceStep(FunctionHandle f) {
   if (f.index >= functions_.size()) return std::nullopt;
@@ -542,119 +526,5 @@ const v8::Global<v8::Function>* V8Instance::exportedFunction(FunctionHandle f, c
   *sig = &functions_[f.index].sig;
   return &functions_[f.index].function;
 }
-
-namespace {
-
-bool sameLinks(const V8CrossChain& chain, std::span<const InstanceFunction> fns, ChainKind kind) {
-  if (chain.kind != kind || chain.links.size() != fns.size()) return false;
-  for (size_t i = 0; i < fns.size(); ++i) {
-    if (chain.links[i].first != fns[i].instance || chain.links[i].second != fns[i].fn.index) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
-CrossChain* V8Instance::chainAcross(std::span<const InstanceFunction> fns, ChainKind kind) {
-  if (fns.empty()) return nullptr;
-  for (const auto& chain : worker_->cross_chains) {
-    if (sameLinks(*chain, fns, kind)) return chain->run.IsEmpty() ? nullptr : chain.get();
-  }
-  // Built once per list of functions; one that cannot be built is remembered as such (run left
-  // empty) so that it is not tried again on every call.
-  auto& chain = *worker_->cross_chains.emplace_back(std::make_unique<V8CrossChain>());
-  chain.worker = worker_.get();
-  chain.kind = kind;
-  for (const InstanceFunction& f : fns) {
-    chain.links.emplace_back(f.instance, f.fn.index);
-    auto* instance = dynamic_cast<V8Instance*>(f.instance);
-    if (instance != nullptr && std::find(chain.members.begin(), chain.members.end(), instance) == chain.members.end()) {
-      chain.members.push_back(instance);
-    }
-  }
-  if (!buildChain(chain, fns)) return nullptr;
-  return &chain;
-}
-
-bool V8Instance::buildChain(V8CrossChain& chain, std::span<const InstanceFunction> fns) {
-  JsScope scope(*worker_);
-  v8::Isolate* isolate = worker_->isolate;
-  v8::Local<v8::Object> imported = v8::Object::New(isolate);
-  std::vector<FuncSig> sigs;
-  for (size_t i = 0; i < fns.size(); ++i) {
-    auto* instance = dynamic_cast<V8Instance*>(fns[i].instance);
-    const FuncSig* sig = nullptr;
-    // Only instances of this worker: a chain runs in one isolate.
-    const v8::Global<v8::Function>* fn =
-        instance != nullptr && instance->worker_ == worker_ ? instance->exportedFunction(fns[i].fn, &sig) : nullptr;
-    if (fn == nullptr) return false;
-    sigs.push_back(*sig);
-    if (imported->Set(scope.context, v8String(isolate, std::to_string(i)), fn->Get(isolate)).IsNothing()) return false;
-  }
-  std::vector<uint8_t> bytes;
-  if (chain.kind == ChainKind::Sequence) {
-    chain.sig = sequenceSignature(sigs);
-    bytes = sequenceModule(sigs);
-  } else {
-    const bool starts = chain.kind == ChainKind::StreamStarts;
-    chain.sig = FuncSig{std::vector<ValType>(starts ? sigs.size() / 2 + 3 : sigs.size() + 2, ValType::I32), {}};
-    bytes = starts ? startChainModule(sigs) : headerChainModule(sigs);
-    v8::Local<v8::Function> next;
-    if (bytes.empty() ||
-        !v8::Function::New(scope.context, chainCheckpoint, v8::External::New(isolate, &chain), 2,
-                           v8::ConstructorBehavior::kThrow)
-             .ToLocal(&next) ||
-        imported->Set(scope.context, v8String(isolate, "next"), next).IsNothing()) {
-      return false;
-    }
-  }
-  if (sigs.empty() || chain.sig.params.size() > kMaxParams || chain.sig.results.size() > 1) return false;
-  v8::Local<v8::WasmModuleObject> module;
-  if (!v8::WasmModuleObject::Compile(isolate, {bytes.data(), bytes.size()}).ToLocal(&module)) return false;
-  v8::Local<v8::Object> import_object = v8::Object::New(isolate);
-  if (import_object->Set(scope.context, v8String(isolate, "seq"), imported).IsNothing()) return false;
-  v8::Local<v8::Value> argv[] = {module, import_object};
-  v8::Local<v8::Object> instance;
-  v8::Local<v8::Value> exports, run, step;
-  if (!worker_->instance_constructor.Get(isolate)->NewInstance(scope.context, 2, argv).ToLocal(&instance) ||
-      !instance->Get(scope.context, v8String(isolate, "exports")).ToLocal(&exports) || !exports->IsObject() ||
-      !exports.As<v8::Object>()->Get(scope.context, v8String(isolate, "run")).ToLocal(&run) || !run->IsFunction() ||
-      !exports.As<v8::Object>()->Get(scope.context, v8String(isolate, "step")).ToLocal(&step) || !step->IsObject()) {
-    return false;
-  }
-  chain.run.Reset(isolate, run.As<v8::Function>());
-  chain.step_global.Reset(isolate, step.As<v8::Object>());
-  return true;
-}
-
-void V8Instance::chainCheckpoint(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  auto& chain = *static_cast<V8CrossChain*>(info.Data().As<v8::External>()->Value());
-  // The callback that just returned may have grown its memory, and the host may now read any.
-  for (V8Instance* member : chain.members) member->forgetMemoryView();
-  v8::Isolate* isolate = info.GetIsolate();
-  const auto result = static_cast<uint32_t>(toWord(info[0], ValType::I32, isolate));
-  const auto index = static_cast<uint32_t>(toWord(info[1], ValType::I32, isolate));
-  const ChainCheckpoint* checkpoint = chain.checkpoint;
-  const uint64_t answer = checkpoint != nullptr ? checkpoint->fn(checkpoint->data, index, result) : 0;
-  if (chain.kind == ChainKind::StreamStarts) {
-    info.GetReturnValue().Set(v8::BigInt::NewFromUnsigned(isolate, answer));
-  } else {
-    info.GetReturnValue().Set(static_cast<int32_t>(answer));
-  }
-}
-
-Result<uint64_t> V8CrossChain::call(std::span<const uint64_t> args, const ChainCheckpoint* with) {
-  if (args.size() != sig.params.size()) {
-    return makeError("a chain of " + std::to_string(links.size()) + " functions takes " +
-                     std::to_string(sig.params.size()) + " arguments, got " + std::to_string(args.size()));
-  }
-  const ChainCheckpoint* outer = checkpoint;  // calls may nest (a checkpoint can run guest code)
-  checkpoint = with;
-  Result<uint64_t> r = enterGuest(*worker, run, sig, args, members);
-  checkpoint = outer;
-  return r;
-}
-
-std::optional<uint32_t> V8CrossChain::step() { return stepOf(*worker, step_global); }
 
 }  // namespace wasmgate::runtime::v8backend
