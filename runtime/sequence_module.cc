@@ -56,6 +56,42 @@ void putChainSections(std::vector<uint8_t>& out, uint32_t count, FunctionRef<uin
   putSection(out, kExport, exports);
 }
 
+// The two shapes of a header callback: (id, num_headers, end_of_stream) -> action, and ABI
+// 0.1.0's, without end_of_stream.
+const FuncSig& headersWithEnd() {
+  static const FuncSig sig{{ValType::I32, ValType::I32, ValType::I32}, {ValType::I32}};
+  return sig;
+}
+const FuncSig& headersWithoutEnd() {
+  static const FuncSig sig{{ValType::I32, ValType::I32}, {ValType::I32}};
+  return sig;
+}
+bool isHeaderCallback(const FuncSig& sig) { return sig == headersWithEnd() || sig == headersWithoutEnd(); }
+
+// An instruction with one unsigned immediate: local.get, local.set, local.tee, call, global.set.
+constexpr uint8_t kLocalGet = 0x20, kLocalSet = 0x21, kLocalTee = 0x22, kCall = 0x10, kGlobalSet = 0x24;
+void putOp(std::vector<uint8_t>& body, uint8_t op, uint32_t immediate) {
+  body.push_back(op);
+  putLeb(body, immediate);
+}
+void putI32Const(std::vector<uint8_t>& body, uint32_t value) {
+  body.push_back(0x41);
+  putSignedLeb(body, static_cast<int32_t>(value));
+}
+// step = `step` (global 0), so a trap names the import that was running.
+void putSetStep(std::vector<uint8_t>& body, uint32_t step) {
+  putI32Const(body, step);
+  putOp(body, kGlobalSet, 0);
+}
+// Ends "run"'s body and writes the code section holding it.
+void putRunBody(std::vector<uint8_t>& out, std::vector<uint8_t> body) {
+  body.push_back(0x0b);  // end
+  std::vector<uint8_t> code;
+  putLeb(code, 1);
+  putFunctionBody(code, body);
+  putSection(out, kCode, code);
+}
+
 }  // namespace
 
 FuncSig sequenceSignature(std::span<const FuncSig> sigs) {
@@ -83,37 +119,24 @@ std::vector<uint8_t> sequenceModule(std::span<const FuncSig> sigs) {
   putLeb(body, 0);  // no locals besides the parameters
   uint32_t param = 0;
   for (uint32_t i = 0; i < count; ++i) {
-    body.push_back(0x41);  // i32.const i
-    putSignedLeb(body, static_cast<int32_t>(i));
-    body.push_back(0x24);  // global.set step
-    putLeb(body, 0);
-    for (size_t p = 0; p < sigs[i].params.size(); ++p) {
-      body.push_back(0x20);  // local.get
-      putLeb(body, param++);
-    }
-    body.push_back(0x10);  // call
-    putLeb(body, i);
+    putSetStep(body, i);
+    for (size_t p = 0; p < sigs[i].params.size(); ++p) putOp(body, kLocalGet, param++);
+    putOp(body, kCall, i);
     if (i + 1 < count) {
       for (size_t r = 0; r < sigs[i].results.size(); ++r) body.push_back(0x1a);  // drop
     }
   }
-  body.push_back(0x0b);  // end
-  std::vector<uint8_t> code;
-  putLeb(code, 1);
-  putFunctionBody(code, body);
-  putSection(out, kCode, code);
+  putRunBody(out, std::move(body));
   return out;
 }
 
 std::vector<uint8_t> headerChainModule(std::span<const FuncSig> sigs) {
-  const FuncSig with_end{{ValType::I32, ValType::I32, ValType::I32}, {ValType::I32}};
-  const FuncSig without_end{{ValType::I32, ValType::I32}, {ValType::I32}};
   const FuncSig next_sig{{ValType::I32, ValType::I32}, {ValType::I32}};
   const auto count = static_cast<uint32_t>(sigs.size());
   if (count == 0) return {};
   FuncSig run_sig{{ValType::I32, ValType::I32}, {}};
   for (const FuncSig& s : sigs) {
-    if (!(s == with_end) && !(s == without_end)) return {};
+    if (!isHeaderCallback(s)) return {};
     run_sig.params.push_back(ValType::I32);
   }
   std::vector<uint8_t> out(std::begin(kMagicAndVersion), std::end(kMagicAndVersion));
@@ -121,14 +144,14 @@ std::vector<uint8_t> headerChainModule(std::span<const FuncSig> sigs) {
   // Types: 0 and 1 the two callback shapes, 2 "next", 3 "run".
   std::vector<uint8_t> types;
   putLeb(types, 4);
-  putFuncType(types, with_end);
-  putFuncType(types, without_end);
+  putFuncType(types, headersWithEnd());
+  putFuncType(types, headersWithoutEnd());
   putFuncType(types, next_sig);
   putFuncType(types, run_sig);
   putSection(out, kType, types);
 
   // Imports: the callbacks (functions 0 .. count-1), then "next" (function count).
-  putChainSections(out, count, [&](uint32_t i) -> uint32_t { return sigs[i] == with_end ? 0 : 1; }, 2, 3);
+  putChainSections(out, count, [&](uint32_t i) -> uint32_t { return sigs[i] == headersWithEnd() ? 0 : 1; }, 2, 3);
 
   // Parameters: 0 num_headers, 1 end_of_stream, 2 + i the id of callback i; local `headers`
   // (index count + 2) holds the count the next callback gets.
@@ -137,50 +160,34 @@ std::vector<uint8_t> headerChainModule(std::span<const FuncSig> sigs) {
   putLeb(body, 1);  // one local declaration: one i32
   putLeb(body, 1);
   body.push_back(0x7f);
-  body.insert(body.end(), {0x20, 0x00, 0x21});  // local.get 0; local.set headers
-  putLeb(body, headers);
+  putOp(body, kLocalGet, 0);
+  putOp(body, kLocalSet, headers);
   for (uint32_t i = 0; i < count; ++i) {
-    body.push_back(0x41);  // i32.const i; global.set step
-    putSignedLeb(body, static_cast<int32_t>(i));
-    body.insert(body.end(), {0x24, 0x00});
-    body.push_back(0x20);  // local.get id_i
-    putLeb(body, 2 + i);
-    body.push_back(0x20);  // local.get headers
-    putLeb(body, headers);
-    if (sigs[i] == with_end) body.insert(body.end(), {0x20, 0x01});  // local.get end_of_stream
-    body.push_back(0x10);  // call callback i: its result stays on the stack for next
-    putLeb(body, i);
-    body.push_back(0x41);  // i32.const i
-    putSignedLeb(body, static_cast<int32_t>(i));
-    body.push_back(0x10);  // call next
-    putLeb(body, count);
-    body.push_back(0x22);  // local.tee headers
-    putLeb(body, headers);
+    putSetStep(body, i);
+    putOp(body, kLocalGet, 2 + i);  // id_i
+    putOp(body, kLocalGet, headers);
+    if (sigs[i] == headersWithEnd()) putOp(body, kLocalGet, 1);  // end_of_stream
+    putOp(body, kCall, i);  // callback i: its result stays on the stack for next
+    putI32Const(body, i);
+    putOp(body, kCall, count);  // next
+    putOp(body, kLocalTee, headers);
     body.insert(body.end(), {0x45, 0x0d, 0x00});  // i32.eqz; br_if 0 (return)
-    body.push_back(0x20);  // headers = headers - 1
-    putLeb(body, headers);
-    body.insert(body.end(), {0x41, 0x01, 0x6b, 0x21});
-    putLeb(body, headers);
+    putOp(body, kLocalGet, headers);                // headers = headers - 1
+    body.insert(body.end(), {0x41, 0x01, 0x6b});
+    putOp(body, kLocalSet, headers);
   }
-  body.push_back(0x0b);
-  std::vector<uint8_t> code;
-  putLeb(code, 1);
-  putFunctionBody(code, body);
-  putSection(out, kCode, code);
+  putRunBody(out, std::move(body));
   return out;
 }
 
 std::vector<uint8_t> startChainModule(std::span<const FuncSig> sigs) {
   const FuncSig create{{ValType::I32, ValType::I32}, {}};
-  const FuncSig with_end{{ValType::I32, ValType::I32, ValType::I32}, {ValType::I32}};
-  const FuncSig without_end{{ValType::I32, ValType::I32}, {ValType::I32}};
   const FuncSig next_sig{{ValType::I32, ValType::I32}, {ValType::I64}};
   if (sigs.empty() || sigs.size() % 2 != 0) return {};
   const auto plugins = static_cast<uint32_t>(sigs.size() / 2);
   FuncSig run_sig{{ValType::I32, ValType::I32, ValType::I32}, {}};
   for (uint32_t i = 0; i < plugins; ++i) {
-    const FuncSig& headers = sigs[2 * i + 1];
-    if (!(sigs[2 * i] == create) || (!(headers == with_end) && !(headers == without_end))) return {};
+    if (!(sigs[2 * i] == create) || !isHeaderCallback(sigs[2 * i + 1])) return {};
     run_sig.params.push_back(ValType::I32);
   }
   std::vector<uint8_t> out(std::begin(kMagicAndVersion), std::end(kMagicAndVersion));
@@ -189,73 +196,51 @@ std::vector<uint8_t> startChainModule(std::span<const FuncSig> sigs) {
   std::vector<uint8_t> types;
   putLeb(types, 5);
   putFuncType(types, create);
-  putFuncType(types, with_end);
-  putFuncType(types, without_end);
+  putFuncType(types, headersWithEnd());
+  putFuncType(types, headersWithoutEnd());
   putFuncType(types, next_sig);
   putFuncType(types, run_sig);
   putSection(out, kType, types);
 
   const auto count = static_cast<uint32_t>(sigs.size());  // "next" is function `count`
   putChainSections(
-      out, count, [&](uint32_t i) -> uint32_t { return i % 2 == 0 ? 0 : sigs[i] == with_end ? 1 : 2; }, 3, 4);
+      out, count, [&](uint32_t i) -> uint32_t { return i % 2 == 0 ? 0 : sigs[i] == headersWithEnd() ? 1 : 2; }, 3, 4);
 
   // Parameters: 0 num_headers, 1 end_of_stream, 2 id_0, 3 + i root_i. Locals: `id` and
   // `headers` (i32) for the plugin about to run, `answer` (i64) from "next".
   const uint32_t id = plugins + 3, headers = plugins + 4, answer = plugins + 5;
-  auto setStep = [](std::vector<uint8_t>& b, uint32_t step) {
-    b.push_back(0x41);
-    putSignedLeb(b, static_cast<int32_t>(step));
-    b.insert(b.end(), {0x24, 0x00});
-  };
-  auto get = [](std::vector<uint8_t>& b, uint32_t local) {
-    b.push_back(0x20);
-    putLeb(b, local);
-  };
-  auto set = [](std::vector<uint8_t>& b, uint32_t local) {
-    b.push_back(0x21);
-    putLeb(b, local);
-  };
   std::vector<uint8_t> body;
   putLeb(body, 2);  // local declarations: two i32, one i64
   putLeb(body, 2);
   body.push_back(0x7f);
   putLeb(body, 1);
   body.push_back(0x7e);
-  get(body, 2);
-  set(body, id);
-  get(body, 0);
-  set(body, headers);
+  putOp(body, kLocalGet, 2);
+  putOp(body, kLocalSet, id);
+  putOp(body, kLocalGet, 0);
+  putOp(body, kLocalSet, headers);
   for (uint32_t i = 0; i < plugins; ++i) {
-    setStep(body, 2 * i);
-    get(body, id);
-    get(body, 3 + i);
-    body.push_back(0x10);  // call proxy_on_context_create
-    putLeb(body, 2 * i);
-    setStep(body, 2 * i + 1);
-    get(body, id);
-    get(body, headers);
-    if (sigs[2 * i + 1] == with_end) get(body, 1);
-    body.push_back(0x10);  // call proxy_on_request_headers: its result stays for next
-    putLeb(body, 2 * i + 1);
-    body.push_back(0x41);  // i32.const i
-    putSignedLeb(body, static_cast<int32_t>(i));
-    body.push_back(0x10);  // call next
-    putLeb(body, count);
-    body.push_back(0x22);  // local.tee answer
-    putLeb(body, answer);
+    putSetStep(body, 2 * i);
+    putOp(body, kLocalGet, id);
+    putOp(body, kLocalGet, 3 + i);  // root_i
+    putOp(body, kCall, 2 * i);      // proxy_on_context_create
+    putSetStep(body, 2 * i + 1);
+    putOp(body, kLocalGet, id);
+    putOp(body, kLocalGet, headers);
+    if (sigs[2 * i + 1] == headersWithEnd()) putOp(body, kLocalGet, 1);
+    putOp(body, kCall, 2 * i + 1);  // proxy_on_request_headers: its result stays for next
+    putI32Const(body, i);
+    putOp(body, kCall, count);  // next
+    putOp(body, kLocalTee, answer);
     body.insert(body.end(), {0x50, 0x0d, 0x00});  // i64.eqz; br_if 0 (return)
-    get(body, answer);
+    putOp(body, kLocalGet, answer);
     body.insert(body.end(), {0xa7, 0x41, 0x01, 0x6b});  // i32.wrap_i64; i32.const 1; i32.sub
-    set(body, headers);
-    get(body, answer);
+    putOp(body, kLocalSet, headers);
+    putOp(body, kLocalGet, answer);
     body.insert(body.end(), {0x42, 0x20, 0x88, 0xa7});  // i64.const 32; i64.shr_u; i32.wrap_i64
-    set(body, id);
+    putOp(body, kLocalSet, id);
   }
-  body.push_back(0x0b);
-  std::vector<uint8_t> code;
-  putLeb(code, 1);
-  putFunctionBody(code, body);
-  putSection(out, kCode, code);
+  putRunBody(out, std::move(body));
   return out;
 }
 

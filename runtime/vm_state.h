@@ -129,7 +129,7 @@ class VmState final : public GuestHost {
   void leaveChained(const ChainedCall& call);
   // Export `e` failed inside a call: the VM fails with the message callFunction() would give.
   void failIn(Export e, const std::string& why);
-  // The exports proxy_on_log, proxy_on_done and proxy_on_delete, where the module has them.
+  // Export `e`'s handle, where the module has it (for chains built across VMs).
   std::optional<FunctionHandle> exportHandle(Export e) const { return exports_[static_cast<size_t>(e)]; }
   // Runs the actions deferred during the outermost call that just returned.
   void afterOutermostCall() {

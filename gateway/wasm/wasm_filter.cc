@@ -159,15 +159,13 @@ uint32_t WasmFilter::responseHeaderCount(const ResponseHead& head) {
 }
 
 HeadersStatus WasmFilter::decodeHeaders(RequestHead& head, bool end_stream) {
+  request_ = &head;
+  request_end_ = end_stream;
   if (chained_request_) {
-    request_ = &head;
-    request_end_ = end_stream;
     const Result<abi::HeaderAction> r = std::move(*chained_request_);
     chained_request_.reset();
     return afterRequestHeaders(r, end_stream);
   }
-  request_ = &head;
-  request_end_ = end_stream;
   const HeadersStatus failed = plugin_.spec().fail_open ? HeadersStatus::Continue : HeadersStatus::StopIteration;
   if (skipped_) return failed;
   uint32_t root_id = 0;

@@ -100,6 +100,9 @@ class WasmFilter final : public StreamFilter,
   HeadersStatus afterResponseHeaders(const Result<abi::HeaderAction>& r, bool end_stream);
   // Whether this plugin's response headers callback may run in an earlier plugin's chain.
   bool chainableForResponse() const;
+  // After a header callback that answered `r`: whether the filter chain would simply go on to the
+  // next plugin (a plain Continue, nothing pending, the VM alive), so the next may run chained.
+  bool simplyContinued(const Result<abi::HeaderAction>& r, bool decoding) const;
   // Its state for the callback, as encodeHeaders() sets it before a call.
   void beginResponseHeaders(ResponseHead& head, bool end_stream);
 

@@ -14,6 +14,11 @@ namespace {
 // The most plugins one engine entry serves; a longer chain takes one entry per this many.
 constexpr size_t kMaxChain = 16;
 
+// A stream start's answer as a header callback's.
+Result<abi::HeaderAction> actionOf(const Result<runtime::WasmVm::StartedStream>& started) {
+  return started ? Result<abi::HeaderAction>(started->action) : Result<abi::HeaderAction>(started.error());
+}
+
 }  // namespace
 
 void WasmFilter::linkAfter(WasmFilter& previous) {
@@ -38,7 +43,7 @@ Result<abi::HeaderAction> WasmFilter::startRequestHeaders(RequestHead& head, boo
     auto started = vm_->startStream(root_id, streamHost(), num_headers, end_stream);
     in_call_ = false;
     if (started) onStarted(started->id);
-    return started ? Result<abi::HeaderAction>(started->action) : Result<abi::HeaderAction>(started.error());
+    return actionOf(started);
   }
   runtime::WasmVm::StartLink links[kMaxChain];
   WasmFilter* members[kMaxChain];
@@ -59,22 +64,23 @@ Result<abi::HeaderAction> WasmFilter::startRequestHeaders(RequestHead& head, boo
   auto between = [&](size_t i) -> std::optional<uint32_t> {
     WasmFilter& done = *members[i];
     done.in_call_ = false;
-    const auto& started = links[i].started;
-    if (started) done.onStarted(started->id);
-    const Result<abi::HeaderAction> r =
-        started ? Result<abi::HeaderAction>(started->action) : Result<abi::HeaderAction>(started.error());
-    const bool continues = r.ok() && r.value() == abi::HeaderAction::Continue && !done.pending_reply_ &&
-                           !done.pending_close_ && !done.pending_continue_request_ && !done.vm_->failed();
+    if (links[i].started) done.onStarted(links[i].started->id);
+    const Result<abi::HeaderAction> r = actionOf(links[i].started);
     if (i > 0) done.chained_request_ = r;
-    if (!continues || i + 1 == count) return std::nullopt;
+    if (!done.simplyContinued(r, true) || i + 1 == count) return std::nullopt;
     WasmFilter& next = *members[i + 1];
     next.vm_ = vms[i + 1];
     next.beginRequestHeaders(head, end_stream);
     return requestHeaderCount(head);
   };
   runtime::WasmVm::startStreamsChained({links, count}, num_headers, end_stream, between);
-  const auto& mine = links[0].started;
-  return mine ? Result<abi::HeaderAction>(mine->action) : Result<abi::HeaderAction>(mine.error());
+  return actionOf(links[0].started);
+}
+
+bool WasmFilter::simplyContinued(const Result<abi::HeaderAction>& r, bool decoding) const {
+  const bool continue_pending = decoding ? pending_continue_request_ : pending_continue_response_;
+  return r.ok() && r.value() == abi::HeaderAction::Continue && !pending_reply_ && !pending_close_ &&
+         !continue_pending && !vm_->failed();
 }
 
 bool WasmFilter::chainableForResponse() const {
@@ -106,10 +112,8 @@ Result<abi::HeaderAction> WasmFilter::callResponseHeaders(ResponseHead& head, bo
     WasmFilter& done = *members[i];
     done.in_call_ = false;
     const Result<abi::HeaderAction>& r = links[i].action;
-    const bool continues = r.ok() && r.value() == abi::HeaderAction::Continue && !done.pending_reply_ &&
-                           !done.pending_close_ && !done.pending_continue_response_ && !done.vm_->failed();
     if (i > 0) done.chained_response_ = r;
-    if (!continues || i + 1 == count) return std::nullopt;
+    if (!done.simplyContinued(r, false) || i + 1 == count) return std::nullopt;
     members[i + 1]->beginResponseHeaders(head, end_stream);
     return responseHeaderCount(head);
   };
