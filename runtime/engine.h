@@ -43,6 +43,11 @@ struct HostCall {
   std::string trap_message;
   // Set by the engine for an import marked HostFunction::copies_out when it can defer the copy.
   CopyOutDeferral* deferral = nullptr;
+  // Set by the engine when the call came through its fast path (HostFunction::fast): the guest
+  // cannot be entered from here. A copy that needs the guest's allocator sets `retry` instead,
+  // and the engine then makes the call again the usual way.
+  bool fast = false;
+  bool retry = false;
 
   uint32_t u32(size_t i) const { return static_cast<uint32_t>(args[i]); }
   uint64_t u64(size_t i) const { return args[i]; }
@@ -75,6 +80,12 @@ struct HostFunction {
   // It may return bytes through HostCall::deferCopyOut; its signature is i32 parameters and an
   // i32 result that is never negative (a proxy-wasm status).
   bool copies_out = false;
+  // It may be called through the engine's fast path (no JS-API callback; see runtime/v8/
+  // v8_fast_call.h): its parameters are i32, its result none or a non-negative i32, it never runs
+  // guest code nor uses the engine (nothing that re-enters a plugin: no stream continued or local
+  // reply applied synchronously), and until it returns bytes through VmState::copyOut it has no
+  // effect, so that a call retried for its copy (HostCall::retry) is the same call.
+  bool fast = false;
 };
 
 // A module compiled for this process; shared by all workers.
@@ -212,6 +223,8 @@ class WorkerEngine {
   // Outermost calls into guest code on this worker so far (a sequence or chain is one): what the
   // host's shortcuts save shows here.
   virtual uint64_t guestEntries() const { return 0; }
+  // Host function calls made through the engine's fast path so far (HostFunction::fast).
+  virtual uint64_t fastHostCalls() const { return 0; }
 
   // Stops guest code running on this worker, if any (any thread may call it). The interrupted
   // call fails with "terminated"; a later call is not affected.

@@ -333,6 +333,12 @@ abi::Status VmState::copyOutWith(HostCall& call, size_t size, FunctionRef<void(s
     fill(later);
     return abi::Status::Ok;
   }
+  // On the engine's fast path the guest cannot be entered: the engine makes the call again the
+  // usual way (HostFunction::fast promises nothing happened before this copy).
+  if (call.fast && size != 0) {
+    call.retry = true;
+    return abi::Status::InternalFailure;
+  }
   if (size != 0) {
     const Export allocator = hasExport(Export::Malloc) ? Export::Malloc : Export::OnMemoryAllocate;
     // Re-entrant call into the guest; its memory may grow, so take a new view afterwards.

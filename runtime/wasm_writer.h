@@ -1,5 +1,5 @@
 // Pieces of the wasm binary format for the small modules the runtime generates itself
-// (sequence_module.cc, copy_out_module.cc): LEB128 numbers, names, function types, sections.
+// (sequence_module.cc, import_wrapper_module.cc): LEB128 numbers, names, function types, sections.
 //
 // Internal to runtime/.
 #pragma once

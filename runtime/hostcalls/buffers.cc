@@ -88,9 +88,9 @@ void getBufferStatus(HostCall& call) {
 
 std::span<const Entry> bufferFunctions() {
   static const Entry entries[] = {
-      {{"env", "proxy_get_buffer_bytes", i32Sig(5), getBufferBytes, kCopiesOut}, kAllAbis},
-      {{"env", "proxy_set_buffer_bytes", i32Sig(5), setBufferBytes}, kAllAbis},
-      {{"env", "proxy_get_buffer_status", i32Sig(3), getBufferStatus}, kAllAbis},
+      {{"env", "proxy_get_buffer_bytes", i32Sig(5), getBufferBytes, kCopiesOut, kFast}, kAllAbis},
+      {{"env", "proxy_set_buffer_bytes", i32Sig(5), setBufferBytes, kNoCopy, kFast}, kAllAbis},
+      {{"env", "proxy_get_buffer_status", i32Sig(3), getBufferStatus, kNoCopy, kFast}, kAllAbis},
   };
   return entries;
 }

@@ -37,8 +37,8 @@ void done(HostCall& call) {
 
 std::span<const Entry> contextFunctions() {
   static const Entry entries[] = {
-      {{"env", "proxy_set_tick_period_milliseconds", i32Sig(1), setTickPeriod}, kAllAbis},
-      {{"env", "proxy_set_effective_context", i32Sig(1), setEffectiveContext}, kAllAbis},
+      {{"env", "proxy_set_tick_period_milliseconds", i32Sig(1), setTickPeriod, kNoCopy, kFast}, kAllAbis},
+      {{"env", "proxy_set_effective_context", i32Sig(1), setEffectiveContext, kNoCopy, kFast}, kAllAbis},
       {{"env", "proxy_done", i32Sig(0), done}, kAllAbis},
   };
   return entries;

@@ -202,13 +202,13 @@ void getHeaderMapSize(HostCall& call) {
 
 std::span<const Entry> headerMapFunctions() {
   static const Entry entries[] = {
-      {{"env", "proxy_get_header_map_value", i32Sig(5), getHeaderMapValue, kCopiesOut}, kAllAbis},
-      {{"env", "proxy_add_header_map_value", i32Sig(5), mutateHeader<&HeaderMapHost::addHeader>}, kAllAbis},
-      {{"env", "proxy_replace_header_map_value", i32Sig(5), mutateHeader<&HeaderMapHost::replaceHeader>}, kAllAbis},
-      {{"env", "proxy_remove_header_map_value", i32Sig(3), removeHeaderMapValue}, kAllAbis},
-      {{"env", "proxy_get_header_map_pairs", i32Sig(3), getHeaderMapPairs, kCopiesOut}, kAllAbis},
-      {{"env", "proxy_set_header_map_pairs", i32Sig(3), setHeaderMapPairs}, kAllAbis},
-      {{"env", "proxy_get_header_map_size", i32Sig(2), getHeaderMapSize}, kAllAbis},
+      {{"env", "proxy_get_header_map_value", i32Sig(5), getHeaderMapValue, kCopiesOut, kFast}, kAllAbis},
+      {{"env", "proxy_add_header_map_value", i32Sig(5), mutateHeader<&HeaderMapHost::addHeader>, kNoCopy, kFast}, kAllAbis},
+      {{"env", "proxy_replace_header_map_value", i32Sig(5), mutateHeader<&HeaderMapHost::replaceHeader>, kNoCopy, kFast}, kAllAbis},
+      {{"env", "proxy_remove_header_map_value", i32Sig(3), removeHeaderMapValue, kNoCopy, kFast}, kAllAbis},
+      {{"env", "proxy_get_header_map_pairs", i32Sig(3), getHeaderMapPairs, kCopiesOut, kFast}, kAllAbis},
+      {{"env", "proxy_set_header_map_pairs", i32Sig(3), setHeaderMapPairs, kNoCopy, kFast}, kAllAbis},
+      {{"env", "proxy_get_header_map_size", i32Sig(2), getHeaderMapSize, kNoCopy, kFast}, kAllAbis},
   };
   return entries;
 }

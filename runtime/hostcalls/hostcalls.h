@@ -37,6 +37,10 @@ struct Entry {
 
 // HostFunction::copies_out, for the entries of functions that return bytes through VmState::copyOut.
 inline constexpr bool kCopiesOut = true;
+inline constexpr bool kNoCopy = false;
+// HostFunction::fast, for the entries of functions that meet its conditions (checked by reading
+// each one: no plugin re-entered, no effect before a copy).
+inline constexpr bool kFast = true;
 
 // "(i32 x params) -> i32", the shape of nearly every proxy-wasm host function.
 FuncSig i32Sig(size_t params);

@@ -51,10 +51,10 @@ void getConfiguration(HostCall& call) {
 
 std::span<const Entry> logTimeStatusFunctions() {
   static const Entry entries[] = {
-      {{"env", "proxy_log", i32Sig(3), proxyLog}, kAllAbis},
-      {{"env", "proxy_get_log_level", i32Sig(1), getLogLevel}, kHigressAbis},
-      {{"env", "proxy_get_current_time_nanoseconds", i32Sig(1), getCurrentTime}, kAllAbis},
-      {{"env", "proxy_get_status", i32Sig(3), getStatus, kCopiesOut}, kAllAbis},
+      {{"env", "proxy_log", i32Sig(3), proxyLog, kNoCopy, kFast}, kAllAbis},
+      {{"env", "proxy_get_log_level", i32Sig(1), getLogLevel, kNoCopy, kFast}, kHigressAbis},
+      {{"env", "proxy_get_current_time_nanoseconds", i32Sig(1), getCurrentTime, kNoCopy, kFast}, kAllAbis},
+      {{"env", "proxy_get_status", i32Sig(3), getStatus, kCopiesOut, kFast}, kAllAbis},
       {{"env", "proxy_get_configuration", i32Sig(2), getConfiguration, kCopiesOut}, kAbi010},
   };
   return entries;

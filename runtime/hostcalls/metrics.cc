@@ -38,10 +38,10 @@ FuncSig idAndI64() { return FuncSig{{ValType::I32, ValType::I64}, {ValType::I32}
 
 std::span<const Entry> metricFunctions() {
   static const Entry entries[] = {
-      {{"env", "proxy_define_metric", i32Sig(4), defineMetric}, kAllAbis},
+      {{"env", "proxy_define_metric", i32Sig(4), defineMetric, kNoCopy, kFast}, kAllAbis},
       {{"env", "proxy_increment_metric", idAndI64(), incrementMetric}, kAllAbis},
       {{"env", "proxy_record_metric", idAndI64(), recordMetric}, kAllAbis},
-      {{"env", "proxy_get_metric", i32Sig(2), getMetric}, kAllAbis},
+      {{"env", "proxy_get_metric", i32Sig(2), getMetric, kNoCopy, kFast}, kAllAbis},
   };
   return entries;
 }

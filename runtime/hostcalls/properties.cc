@@ -71,8 +71,8 @@ void setProperty(HostCall& call) {
 
 std::span<const Entry> propertyFunctions() {
   static const Entry entries[] = {
-      {{"env", "proxy_get_property", i32Sig(4), getProperty, kCopiesOut}, kAllAbis},
-      {{"env", "proxy_set_property", i32Sig(4), setProperty}, kAllAbis},
+      {{"env", "proxy_get_property", i32Sig(4), getProperty, kCopiesOut, kFast}, kAllAbis},
+      {{"env", "proxy_set_property", i32Sig(4), setProperty, kNoCopy, kFast}, kAllAbis},
   };
   return entries;
 }

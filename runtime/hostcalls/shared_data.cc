@@ -75,8 +75,8 @@ void dequeueSharedQueue(HostCall& call) {
 
 std::span<const Entry> sharedDataFunctions() {
   static const Entry entries[] = {
-      {{"env", "proxy_get_shared_data", i32Sig(5), getSharedData, kCopiesOut}, kAllAbis},
-      {{"env", "proxy_set_shared_data", i32Sig(5), setSharedData}, kAllAbis},
+      {{"env", "proxy_get_shared_data", i32Sig(5), getSharedData, kCopiesOut, kFast}, kAllAbis},
+      {{"env", "proxy_set_shared_data", i32Sig(5), setSharedData, kNoCopy, kFast}, kAllAbis},
       {{"env", "proxy_register_shared_queue", i32Sig(3), registerSharedQueue}, kAllAbis},
       {{"env", "proxy_resolve_shared_queue", i32Sig(5), resolveSharedQueue}, kAllAbis},
       {{"env", "proxy_enqueue_shared_queue", i32Sig(3), enqueueSharedQueue}, kAllAbis},

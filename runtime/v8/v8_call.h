@@ -11,6 +11,7 @@
 #include <v8.h>
 
 #include "common/result.h"
+#include "runtime/engine.h"
 #include "runtime/module_info.h"
 #include "runtime/v8/v8_worker.h"
 
@@ -33,6 +34,10 @@ struct JsScope {
   v8::Context::Scope context_scope;
   v8::TryCatch caught;
 };
+
+// A host function asked to trap (JS-API path): throws into the guest so the call unwinds, and
+// keeps the host's message for the Instance::call() that catches it.
+void throwHostTrap(v8::Isolate* isolate, V8Instance& instance, HostCall& call);
 
 // A wasm value as V8 hands it to an import or returns it from an export, to a raw word.
 uint64_t toWord(v8::Local<v8::Value> value, ValType type, v8::Isolate* isolate);

@@ -12,10 +12,10 @@
 
 #include <libplatform/libplatform.h>
 
-#include "runtime/copy_out_module.h"
 #include "runtime/guest_memory.h"
 #include "runtime/sequence_module.h"
 #include "runtime/v8/v8_call.h"
+#include "runtime/v8/v8_fast_call.h"
 #include "runtime/v8/v8_platform.h"
 
 namespace wasmgate::runtime::v8backend {
@@ -71,6 +71,8 @@ bool isWordType(ValType t) { return t == ValType::I32 || t == ValType::I64 || t 
 
 // A host function asked to trap: throw into the guest so the call unwinds, and remember the
 // host's message for the Instance::call() that catches it. Off the hot path on purpose.
+}  // namespace
+
 [[gnu::noinline, gnu::cold]] void throwHostTrap(v8::Isolate* isolate, V8Instance& instance, HostCall& call) {
   // While terminating, the termination already unwinds the guest; throwing would replace it.
   if (isolate->IsExecutionTerminating()) return;
@@ -80,6 +82,8 @@ bool isWordType(ValType t) { return t == ValType::I32 || t == ValType::I64 || t 
   worker.host_trap_message = std::move(call.trap_message);
   isolate->ThrowException(exception);
 }
+
+namespace {
 
 const ImportBinding& bindingOf(const v8::FunctionCallbackInfo<v8::Value>& info) {
   return *static_cast<const ImportBinding*>(info.Data().As<v8::External>()->Value());
@@ -108,7 +112,8 @@ void hostTrampolineI32(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // The callback behind imports marked HostFunction::copies_out (i32 only, with an i32 result):
 // like hostTrampolineI32, except that when the host function began a deferred copy it answers
-// kCopyOutPending | size, and the copy-out module in front of it allocates and calls "complete".
+// kCopyOutPending | size, and the import wrapper module in front of it allocates and calls
+// "complete".
 void hostTrampolineCopyOut(const v8::FunctionCallbackInfo<v8::Value>& info) {
   const ImportBinding& binding = bindingOf(info);
   V8Instance& instance = *binding.instance;
@@ -116,43 +121,18 @@ void hostTrampolineCopyOut(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   uint64_t args[kMaxParams];
   readI32Args(info, binding, args);
-  PendingCopyOut& pending = instance.pendingCopyOut();
-  // Called from inside the allocator of another copy (never seen, but possible): that copy stays
-  // pending, and this one allocates the old way (begin() refuses while one is pending).
-  const bool nested = pending.active;
   HostCall call{&instance, args, 0, false, {}, instance.copyOutDeferral()};
-  binding.fn(call);
-  if (call.trapped) {
-    if (!nested) pending.active = false;
-    return throwHostTrap(isolate, instance, call);
-  }
-  if (pending.active && !nested) {
-    pending.result = static_cast<uint32_t>(call.result);
-    info.GetReturnValue().Set(static_cast<int32_t>(kCopyOutPending | static_cast<uint32_t>(pending.bytes.size())));
-    return;
-  }
-  info.GetReturnValue().Set(static_cast<int32_t>(call.result));
+  const uint32_t answer = answerImport(instance, binding, call);
+  if (call.trapped) return throwHostTrap(isolate, instance, call);
+  info.GetReturnValue().Set(static_cast<int32_t>(answer));
 }
 
-// The copy-out module's "complete": the guest allocated `address` (argument 0) for the pending
+// The import wrapper module's "complete": the guest allocated `address` (argument 0) for the pending
 // copy. Copies it there and stores the address and size, or answers the failure result.
 void copyOutComplete(const v8::FunctionCallbackInfo<v8::Value>& info) {
   V8Instance& instance = *static_cast<V8Instance*>(info.Data().As<v8::External>()->Value());
-  instance.forgetMemoryView();  // the allocator ran: memory may have grown
-  PendingCopyOut& pending = instance.pendingCopyOut();
-  uint32_t answer = pending.failure_result;
-  if (pending.active) {
-    pending.active = false;
-    const auto address = static_cast<uint32_t>(toWord(info[0], ValType::I32, info.GetIsolate()));
-    const auto size = static_cast<uint32_t>(pending.bytes.size());
-    GuestMemory memory(instance);
-    const std::string_view bytes(reinterpret_cast<const char*>(pending.bytes.data()), size);
-    if (address != 0 && memory.write(address, bytes) && memory.store<uint32_t>(pending.ptr_ptr, address) &&
-        memory.store<uint32_t>(pending.size_ptr, size)) {
-      answer = pending.result;
-    }
-  }
-  info.GetReturnValue().Set(static_cast<int32_t>(answer));
+  const auto address = static_cast<uint32_t>(toWord(info[0], ValType::I32, info.GetIsolate()));
+  info.GetReturnValue().Set(static_cast<int32_t>(instance.completeCopyOut(address)));
 }
 
 // The callback behind every other import: any mix of i32, i64, f32 and f64.
@@ -198,6 +178,21 @@ std::span<uint8_t> PendingCopyOut::begin(size_t size, uint32_t to_ptr, uint32_t 
   return bytes;
 }
 
+uint32_t V8Instance::completeCopyOut(uint32_t address) {
+  forgetMemoryView();  // the allocator ran: memory may have grown
+  PendingCopyOut& pending = copy_out_;
+  if (!pending.active) return pending.failure_result;
+  pending.active = false;
+  const auto size = static_cast<uint32_t>(pending.bytes.size());
+  GuestMemory memory(*this);
+  const std::string_view bytes(reinterpret_cast<const char*>(pending.bytes.data()), size);
+  if (address != 0 && memory.write(address, bytes) && memory.store<uint32_t>(pending.ptr_ptr, address) &&
+      memory.store<uint32_t>(pending.size_ptr, size)) {
+    return pending.result;
+  }
+  return pending.failure_result;
+}
+
 Status V8Instance::instantiate(v8::Local<v8::Context> context, v8::Local<v8::Value> module_object,
                                std::span<const HostFunction* const> imports) {
   v8::Isolate* isolate = worker_->isolate;
@@ -209,8 +204,9 @@ Status V8Instance::instantiate(v8::Local<v8::Context> context, v8::Local<v8::Val
   const ExportInfo* allocator = info_.allocator().empty() ? nullptr : info_.findExport(info_.allocator());
   const bool can_wrap = allocator != nullptr && allocator->sig == FuncSig{{ValType::I32}, {ValType::I32}};
   bindings_ = std::make_unique<ImportBinding[]>(imports.size());
+  import_count_ = static_cast<uint32_t>(imports.size());
   std::vector<v8::Local<v8::Value>> functions(imports.size());
-  std::vector<size_t> wrapped;
+  std::vector<WrappedImport> wrapped;
   for (size_t i = 0; i < imports.size(); ++i) {
     const ImportInfo& imp = info_.imports[i];
     if (imp.kind != ExternKind::Function) {
@@ -231,9 +227,14 @@ Status V8Instance::instantiate(v8::Local<v8::Context> context, v8::Local<v8::Val
     bool i32_only = imp.sig.results.empty() || imp.sig.results[0] == ValType::I32;
     for (ValType t : imp.sig.params) i32_only = i32_only && t == ValType::I32;
     const bool copying = can_wrap && host->copies_out && i32_only && imp.sig.results.size() == 1;
-    if (copying) wrapped.push_back(i);
+    const bool fast = host->fast && i32_only && imp.sig.params.size() <= kMaxFastParams &&
+                      !fastImportFunction(*worker_, static_cast<uint32_t>(imp.sig.params.size())).IsEmpty();
+    if (copying || fast) {
+      wrapped.push_back(WrappedImport{static_cast<uint32_t>(imp.sig.params.size()), !imp.sig.results.empty(), copying,
+                                      fast, static_cast<uint32_t>(i)});
+    }
     bindings_[i] = ImportBinding{this, host->fn, &imp.sig, static_cast<uint32_t>(imp.sig.params.size()),
-                                 !imp.sig.results.empty()};
+                                 !imp.sig.results.empty(), copying};
     v8::FunctionCallback trampoline = copying ? hostTrampolineCopyOut : i32_only ? hostTrampolineI32 : hostTrampoline;
     v8::Local<v8::Function> fn;
     if (!v8::Function::New(context, trampoline, v8::External::New(isolate, &bindings_[i]),
@@ -245,7 +246,7 @@ Status V8Instance::instantiate(v8::Local<v8::Context> context, v8::Local<v8::Val
     functions[i] = fn;
   }
   v8::Local<v8::Object> allocator_table;
-  if (!wrapped.empty()) allocator_table = wrapCopyingImports(context, wrapped, functions);
+  if (!wrapped.empty()) allocator_table = wrapImports(context, wrapped, functions);
 
   v8::Local<v8::Object> import_object = v8::Object::New(isolate);
   for (size_t i = 0; i < imports.size(); ++i) {
@@ -283,17 +284,16 @@ Status V8Instance::instantiate(v8::Local<v8::Context> context, v8::Local<v8::Val
   return {};
 }
 
-v8::Local<v8::Object> V8Instance::wrapCopyingImports(v8::Local<v8::Context> context, const std::vector<size_t>& wrapped,
-                                                     std::vector<v8::Local<v8::Value>>& functions) {
+v8::Local<v8::Object> V8Instance::wrapImports(v8::Local<v8::Context> context, const std::vector<WrappedImport>& wrapped,
+                                              std::vector<v8::Local<v8::Value>>& functions) {
   v8::Isolate* isolate = worker_->isolate;
-  std::vector<uint32_t> param_counts;
-  for (size_t i : wrapped) param_counts.push_back(static_cast<uint32_t>(info_.imports[i].sig.params.size()));
-  std::vector<uint8_t> bytes = copyOutModule(param_counts);
+  std::vector<uint8_t> bytes = importWrapperModule(wrapped);
+  const bool any_fast = std::any_of(wrapped.begin(), wrapped.end(), [](const WrappedImport& w) { return w.fast; });
 
   v8::TryCatch caught(isolate);
   v8::Local<v8::WasmModuleObject> module;
   std::string key(bytes.begin(), bytes.end());
-  auto& compiled = worker_->copy_out_modules;
+  auto& compiled = worker_->wrapper_modules;
   if (auto it = compiled.find(key); it != compiled.end()) {
     module = it->second.Get(isolate);
   } else {
@@ -307,8 +307,20 @@ v8::Local<v8::Object> V8Instance::wrapCopyingImports(v8::Local<v8::Context> cont
       host->Set(context, v8String(isolate, "complete"), complete).IsNothing()) {
     return {};
   }
+  if (any_fast) {
+    const auto self = static_cast<int64_t>(reinterpret_cast<uintptr_t>(this));
+    if (host->Set(context, v8String(isolate, "instance"), v8::BigInt::New(isolate, self)).IsNothing()) return {};
+  }
   for (size_t k = 0; k < wrapped.size(); ++k) {
-    if (host->Set(context, v8String(isolate, std::to_string(k)), functions[wrapped[k]]).IsNothing()) return {};
+    const WrappedImport& w = wrapped[k];
+    if (host->Set(context, v8String(isolate, std::to_string(k)), functions[w.index]).IsNothing()) return {};
+    for (uint32_t n : {w.params, 1u}) {  // fast1 also completes the copies of fast wrappers
+      if (w.fast && (n == w.params || w.copying) &&
+          host->Set(context, v8String(isolate, "fast" + std::to_string(n)), fastImportFunction(*worker_, n))
+              .IsNothing()) {
+        return {};
+      }
+    }
   }
   v8::Local<v8::Object> import_object = v8::Object::New(isolate);
   if (import_object->Set(context, v8String(isolate, "host"), host).IsNothing()) return {};
@@ -327,11 +339,11 @@ v8::Local<v8::Object> V8Instance::wrapCopyingImports(v8::Local<v8::Context> cont
       return {};
     }
   }
-  for (size_t k = 0; k < wrapped.size(); ++k) functions[wrapped[k]] = wrappers[k];
+  for (size_t k = 0; k < wrapped.size(); ++k) functions[wrapped[k].index] = wrappers[k];
   return table.As<v8::Object>();
 }
 
-// Table slot 0 of the copy-out module becomes the guest's allocator; until then (the plugin's
+// Table slot 0 of the import wrapper module becomes the guest's allocator; until then (the plugin's
 // start function, if any) copying imports allocate the old way.
 void V8Instance::setAllocator(v8::Local<v8::Context> context, v8::Local<v8::Object> table,
                               v8::Local<v8::Object> exports) {
@@ -431,7 +443,15 @@ namespace {
 // Why a call into guest code failed.
 Error callFailure(WorkerIsolate& worker, v8::TryCatch& caught, v8::Local<v8::Context> context) {
   v8::Isolate* isolate = worker.isolate;
-  if (caught.HasTerminated()) return makeError("terminated");
+  if (caught.HasTerminated()) {
+    worker.fast_trap_pending = false;
+    return makeError("terminated");
+  }
+  // A trap a fast host function answered: the import wrapper executed `unreachable` for it.
+  if (worker.fast_trap_pending) {
+    worker.fast_trap_pending = false;
+    return makeError(std::move(worker.fast_trap_message));
+  }
   // A host trap is reported with the host's own message, as long as the exception that reached
   // us is the one the host threw (a guest with exception handling could have swallowed it).
   if (!worker.host_trap_exception.IsEmpty()) {
@@ -449,6 +469,9 @@ Error callFailure(WorkerIsolate& worker, v8::TryCatch& caught, v8::Local<v8::Con
 Result<uint64_t> enterGuest(WorkerIsolate& worker, const v8::Global<v8::Function>& function, const FuncSig& sig,
                             std::span<const uint64_t> args, std::span<V8Instance* const> members) {
   assert(worker.onOwnerThread() && "an Instance is used only on its worker's thread");
+  // A host function marked fast that tries anyway (a bug in its marking): V8 forbids running code
+  // inside a fast call, so refuse rather than crash.
+  if (worker.in_fast_call) return makeError("a fast host function cannot call into the guest");
   v8::Isolate* isolate = worker.isolate;
   EnteredIsolate entered(worker);
   v8::HandleScope handles(isolate);

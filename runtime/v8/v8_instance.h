@@ -7,12 +7,14 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <v8.h>
 
 #include "runtime/engine.h"
+#include "runtime/import_wrapper_module.h"
 #include "runtime/v8/v8_worker.h"
 
 namespace wasmgate::runtime::v8backend {
@@ -31,6 +33,7 @@ struct ImportBinding {
   // Precomputed from `sig` so the i32-only trampoline never reads it.
   uint32_t param_count;
   bool has_result;
+  bool copying = false;  // behind the import wrapper module's copy-out (HostFunction::copies_out)
 };
 
 // A copy begun with HostCall::deferCopyOut, finished by the copy-out module's "complete" once the
@@ -73,6 +76,15 @@ class V8Instance final : public Instance {
   // table holds the allocator), and the copy it may have begun.
   PendingCopyOut* copyOutDeferral() { return copy_out_ready_ ? &copy_out_ : nullptr; }
   PendingCopyOut& pendingCopyOut() { return copy_out_; }
+  // The import wrapper's "complete": the guest allocated `address` for the pending copy. Copies
+  // it there and stores its address and size; answers the host function's result, or the
+  // failure result if that cannot be done.
+  uint32_t completeCopyOut(uint32_t address);
+
+  // Import `index`'s binding, or nullptr.
+  const ImportBinding* binding(uint32_t index) const {
+    return index < import_count_ ? &bindings_[index] : nullptr;
+  }
 
   // The exported function behind `f` and its signature (nullptr for an invalid handle).
   const v8::Global<v8::Function>* exportedFunction(FunctionHandle f, const FuncSig** sig) const;
@@ -85,10 +97,11 @@ class V8Instance final : public Instance {
     v8::Global<v8::Object> step;  // a sequence's "step" global (WebAssembly.Global); empty otherwise
   };
 
-  // Puts the copy-out module in front of the imports `wrapped` (indices into `functions`) and
-  // returns its allocator table; empty if the module cannot be set up (they stay direct then).
-  v8::Local<v8::Object> wrapCopyingImports(v8::Local<v8::Context> context, const std::vector<size_t>& wrapped,
-                                           std::vector<v8::Local<v8::Value>>& functions);
+  // Puts the import wrapper module in front of the imports `wrapped` (their indices into
+  // `functions` are WrappedImport::index) and returns its allocator table; empty if the module
+  // cannot be set up (they stay direct then).
+  v8::Local<v8::Object> wrapImports(v8::Local<v8::Context> context, const std::vector<WrappedImport>& wrapped,
+                                    std::vector<v8::Local<v8::Value>>& functions);
   void setAllocator(v8::Local<v8::Context> context, v8::Local<v8::Object> table, v8::Local<v8::Object> exports);
 
   // Compiles and instantiates the sequence module of `chain` (V8CrossChain); false if it cannot.
@@ -100,6 +113,7 @@ class V8Instance final : public Instance {
   // A copy, so an instance never depends on the lifetime of the CompiledModule it came from.
   const ModuleInfo info_;
   std::unique_ptr<ImportBinding[]> bindings_;
+  uint32_t import_count_ = 0;
   v8::Global<v8::Object> exports_;
   v8::Global<v8::WasmMemoryObject> memory_;
   // The last view of memory_, valid until guest code runs again (see forgetMemoryView).

@@ -8,6 +8,8 @@
 
 #include <libplatform/libplatform.h>
 
+#include "runtime/v8/v8_fast_call.h"
+
 namespace wasmgate::runtime::v8backend {
 namespace {
 
@@ -26,6 +28,8 @@ constexpr bool kUseTrapHandler = true;
 void initializeOnce(const EngineOptions& options) {
   // Flags must be set before V8::Initialize().
   std::string flags = "--wasm-max-mem-pages=" + std::to_string(options.max_memory_pages);
+  // Host functions marked fast are called from wasm without the JS-API machinery (v8_fast_call.h).
+  flags += std::string(" ") + fastCallFlag();
   // For engine experiments only (docs/performance.md): extra V8 flags, e.g. "--no-liftoff".
   if (const char* extra = std::getenv("WASMGATE_V8_FLAGS")) flags += std::string(" ") + extra;
   v8::V8::SetFlagsFromString(flags.c_str(), flags.size());

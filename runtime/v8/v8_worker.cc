@@ -57,7 +57,8 @@ WorkerIsolate::WorkerIsolate() : isolate(newIsolate()) {
 WorkerIsolate::~WorkerIsolate() {
   // Handles go before the isolate, and V8 refuses to dispose an isolate that is entered.
   host_trap_exception.Reset();
-  copy_out_modules.clear();
+  wrapper_modules.clear();
+  fast_functions.clear();
   cross_chains.clear();
   instance_constructor.Reset();
   context.Reset();

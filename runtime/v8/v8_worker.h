@@ -55,9 +55,22 @@ struct WorkerIsolate {
   v8::Global<v8::Value> host_trap_exception;
   std::string host_trap_message;
 
-  // The copy-out modules (runtime/copy_out_module.h) compiled so far, by their bytes: every
-  // instance of a plugin needs the same one.
-  std::map<std::string, v8::Global<v8::WasmModuleObject>> copy_out_modules;
+  // The import wrapper modules (runtime/import_wrapper_module.h) compiled so far, by their bytes:
+  // every instance of a plugin needs the same one.
+  std::map<std::string, v8::Global<v8::WasmModuleObject>> wrapper_modules;
+
+  // Fast imports (v8_fast_call.h): the function each parameter count goes through; whether one
+  // is running (the guest cannot be entered then); a trap one answered, for the call that fails
+  // with it; calls so far.
+  void noteFastTrap(std::string message) {
+    fast_trap_pending = true;
+    fast_trap_message = std::move(message);
+  }
+  std::vector<v8::Global<v8::Function>> fast_functions;
+  bool in_fast_call = false;
+  bool fast_trap_pending = false;
+  std::string fast_trap_message;
+  uint64_t fast_calls = 0;
 
   // The chains across instances built so far (V8Instance::chainAcross). A V8Instance drops the
   // ones it is part of when it is destroyed, so no chain can call into a freed instance.
@@ -94,6 +107,7 @@ class V8Worker final : public WorkerEngine {
                                                 std::span<const HostFunction* const> imports) override;
   void terminate() override { isolate_->terminate(); }
   uint64_t guestEntries() const override { return isolate_->outermost_calls; }
+  uint64_t fastHostCalls() const override { return isolate_->fast_calls; }
 
  private:
   std::shared_ptr<WorkerIsolate> isolate_;

@@ -1,6 +1,7 @@
 // Deferred copies (HostCall::deferCopyOut) on real modules (tests/wat/engine_copy_out*.wat): a
 // copying import hands its bytes over and the engine allocates through the copy-out module; a
 // failed or trapping allocation; a second copy in one call; imports and modules that cannot defer.
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -10,7 +11,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "runtime/copy_out_module.h"
+#include "runtime/import_wrapper_module.h"
 #include "runtime/engine.h"
 #include "runtime/guest_memory.h"
 
@@ -182,18 +183,38 @@ TEST_F(CopyOutTest, UnmarkedImportsAndModulesWithoutAnAllocatorDoNotDefer) {
   EXPECT_EQ(recorded_.deferred, 0);
 }
 
-TEST(CopyOutModuleTest, IsAValidModuleForAnyNumberOfImports) {
-  for (std::vector<uint32_t> counts : {std::vector<uint32_t>{}, {2}, {5, 3, 12}}) {
-    auto compiled = v8Engine().compile(copyOutModule(counts), "copy-out");
+TEST(ImportWrapperModuleTest, IsAValidModuleForAnyMixOfImports) {
+  using W = WrappedImport;
+  const std::vector<std::vector<W>> cases = {
+      {},
+      {W{2, true, true, false, 0}},
+      {W{5, true, true, false, 0}, W{3, true, true, false, 1}, W{12, true, true, false, 2}},
+      // Fast ones: with and without a copy or a result, two sharing a parameter count.
+      {W{3, true, false, true, 7}, W{5, true, true, true, 2}, W{0, false, false, true, 9}, W{3, false, false, true, 4}},
+  };
+  for (const std::vector<W>& wrapped : cases) {
+    auto compiled = v8Engine().compile(importWrapperModule(wrapped), "import-wrapper");
     ASSERT_TRUE(compiled.ok()) << compiled.message();
     const ModuleInfo& info = compiled.value()->info();
-    ASSERT_EQ(info.imports.size(), counts.size() + 1);
-    EXPECT_EQ(info.imports[0].name, "complete");
-    for (size_t k = 0; k < counts.size(); ++k) {
-      EXPECT_EQ(info.imports[k + 1].sig.params.size(), counts[k]);
+    size_t fast_counts = 0;
+    for (uint32_t n = 0; n <= 12; ++n) {
+      fast_counts += std::any_of(wrapped.begin(), wrapped.end(), [&](const W& w) {
+        return w.fast && (w.params == n || (w.copying && n == 1));  // fast1 also completes copies
+      });
+    }
+    const size_t first = fast_counts > 0 ? 1 : 0;  // the instance global comes first
+    ASSERT_EQ(info.imports.size(), first + 1 + fast_counts + wrapped.size());
+    if (fast_counts > 0) {
+      EXPECT_EQ(info.imports[0].kind, ExternKind::Global);
+    }
+    EXPECT_EQ(info.imports[first].name, "complete");
+    for (size_t k = 0; k < wrapped.size(); ++k) {
+      const ImportInfo& host = info.imports[first + 1 + fast_counts + k];
+      EXPECT_EQ(host.name, std::to_string(k));
+      EXPECT_EQ(host.sig.params.size(), wrapped[k].params);
       const ExportInfo* wrapper = info.findExport(std::to_string(k));
       ASSERT_NE(wrapper, nullptr);
-      EXPECT_EQ(wrapper->sig, info.imports[k + 1].sig);
+      EXPECT_EQ(wrapper->sig, host.sig);
     }
     EXPECT_NE(info.findExport("alloc"), nullptr);
   }

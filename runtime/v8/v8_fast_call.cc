@@ -1,0 +1,141 @@
+// The fast host functions: one C entry per parameter count, their V8 signatures, the JS-API
+// callback V8 uses when it does not take the fast path, and the answer both give the wrapper.
+#include "runtime/v8/v8_fast_call.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "runtime/import_wrapper_module.h"
+#include "runtime/v8/v8_call.h"
+#include "runtime/v8/v8_fast_api.h"
+#include "runtime/v8/v8_instance.h"
+#include "runtime/v8/v8_platform.h"
+
+namespace wasmgate::runtime::v8backend {
+
+uint32_t answerImport(V8Instance& instance, const ImportBinding& binding, HostCall& call) {
+  PendingCopyOut& pending = instance.pendingCopyOut();
+  // Called from inside the allocator of another copy (never seen, but possible on the JS-API
+  // path): that copy stays pending, and this one allocates the old way (begin() refuses).
+  const bool nested = pending.active;
+  binding.fn(call);
+  if (call.trapped || call.retry) {
+    if (!nested) pending.active = false;
+    return call.trapped ? kFastTrap : kFastRetry;
+  }
+  if (pending.active && !nested) {
+    pending.result = static_cast<uint32_t>(call.result);
+    return kCopyOutPending | static_cast<uint32_t>(pending.bytes.size());
+  }
+  return static_cast<uint32_t>(call.result);
+}
+
+namespace {
+
+// The wrapper's (instance, index): the instance is the V8Instance itself, whose address its
+// wrapper instance holds in an immutable global the plugin cannot reach; the wrapper lives no
+// longer than the plugin instance, which only the V8Instance calls.
+V8Instance* instanceOf(uint64_t handle) { return reinterpret_cast<V8Instance*>(static_cast<uintptr_t>(handle)); }
+
+uint32_t runFast(uint64_t handle, uint32_t index, const uint64_t* args) {
+  V8Instance& instance = *instanceOf(handle);
+  WorkerIsolate& worker = instance.worker();
+  instance.forgetMemoryView();
+  ++worker.fast_calls;
+  if (index == kFastComplete) return instance.completeCopyOut(static_cast<uint32_t>(args[0]));
+  const ImportBinding* binding = instance.binding(index);
+  if (binding == nullptr) {
+    worker.noteFastTrap("fast call of unknown import " + std::to_string(index));
+    return kFastTrap;
+  }
+  HostCall call{&instance, args, 0, false, {}, binding->copying ? instance.copyOutDeferral() : nullptr};
+  call.fast = true;
+  worker.in_fast_call = true;
+  const uint32_t answer = answerImport(instance, *binding, call);
+  worker.in_fast_call = false;
+  if (call.trapped) worker.noteFastTrap(std::move(call.trap_message));
+  return answer;
+}
+
+// The C entry for N parameters: (receiver, instance, index, p0 .. pN-1) -> answer. The receiver
+// (the global proxy) is not used.
+template <typename Indices>
+struct FastEntry;
+template <size_t... I>
+struct FastEntry<std::index_sequence<I...>> {
+  template <size_t>
+  using Word = int32_t;
+  static int32_t call(v8::Local<v8::Value>, int64_t instance, int32_t index, Word<I>... params) {
+    const uint64_t args[sizeof...(I) + 1] = {static_cast<uint32_t>(params)..., 0};
+    return static_cast<int32_t>(runFast(static_cast<uint64_t>(instance), static_cast<uint32_t>(index), args));
+  }
+};
+
+// When V8 calls the JS-API callback instead (no fast path): the same, able to re-enter the guest
+// (so never kFastRetry) and to throw a trap.
+void fastImportSlowPath(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  if (info.Length() < 2) return;
+  V8Instance& instance = *instanceOf(toWord(info[0], ValType::I64, isolate));
+  const auto index = static_cast<uint32_t>(toWord(info[1], ValType::I32, isolate));
+  uint64_t args[kMaxFastParams + 1] = {};
+  const int count = std::min(info.Length() - 2, static_cast<int>(kMaxFastParams));
+  for (int i = 0; i < count; ++i) args[i] = toWord(info[i + 2], ValType::I32, isolate);
+  instance.forgetMemoryView();
+  if (index == kFastComplete) return info.GetReturnValue().Set(static_cast<int32_t>(instance.completeCopyOut(args[0])));
+  const ImportBinding* binding = instance.binding(index);
+  if (binding == nullptr) {
+    isolate->ThrowException(v8::Exception::Error(v8String(isolate, "fast call of unknown import")));
+    return;
+  }
+  HostCall call{&instance, args, 0, false, {}, binding->copying ? instance.copyOutDeferral() : nullptr};
+  const uint32_t answer = answerImport(instance, *binding, call);
+  if (call.trapped) return throwHostTrap(isolate, instance, call);
+  info.GetReturnValue().Set(static_cast<int32_t>(answer));
+}
+
+#if WASMGATE_V8_FAST_API
+// The V8 signature of FastEntry<N>: the receiver, an int64, then 1 + N int32, returning an int32.
+template <size_t... A>
+const v8::CFunction& cFunction(std::index_sequence<A...>) {
+  using T = v8::CTypeInfo::Type;
+  static const v8::CTypeInfo args[] = {v8::CTypeInfo(A == 0 ? T::kV8Value : A == 1 ? T::kInt64 : T::kInt32)...};
+  static const v8::CFunctionInfo info(v8::CTypeInfo(T::kInt32), sizeof...(A), args);
+  using Entry = FastEntry<std::make_index_sequence<sizeof...(A) - 3>>;
+  static const v8::CFunction function(reinterpret_cast<const void*>(&Entry::call), &info);
+  return function;
+}
+
+template <size_t... N>
+const v8::CFunction* cFunctionFor(uint32_t params, std::index_sequence<N...>) {
+  static const v8::CFunction* const table[] = {&cFunction(std::make_index_sequence<N + 3>())...};
+  return table[params];
+}
+#endif
+
+}  // namespace
+
+const char* fastCallFlag() { return WASMGATE_V8_FAST_API ? "--turbo-fast-api-calls" : ""; }
+
+v8::Local<v8::Function> fastImportFunction(WorkerIsolate& worker, uint32_t params) {
+  v8::Isolate* isolate = worker.isolate;
+  if (!WASMGATE_V8_FAST_API || params > kMaxFastParams) return {};
+  if (worker.fast_functions.size() <= params) worker.fast_functions.resize(params + 1);
+  v8::Global<v8::Function>& cached = worker.fast_functions[params];
+  if (!cached.IsEmpty()) return cached.Get(isolate);
+  const v8::CFunction* c_function = nullptr;
+#if WASMGATE_V8_FAST_API
+  c_function = cFunctionFor(params, std::make_index_sequence<kMaxFastParams + 1>());
+#endif
+  // No signature and any receiver: V8 10.2 takes the fast path only for such templates.
+  v8::Local<v8::FunctionTemplate> templ = v8::FunctionTemplate::New(
+      isolate, fastImportSlowPath, v8::Local<v8::Value>(), v8::Local<v8::Signature>(),
+      static_cast<int>(params + 2), v8::ConstructorBehavior::kThrow, v8::SideEffectType::kHasSideEffect, c_function);
+  v8::Local<v8::Function> function;
+  if (!templ->GetFunction(worker.context.Get(isolate)).ToLocal(&function)) return {};
+  cached.Reset(isolate, function);
+  return function;
+}
+
+}  // namespace wasmgate::runtime::v8backend

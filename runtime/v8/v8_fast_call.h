@@ -1,0 +1,50 @@
+// Host functions called from wasm as plain C calls: V8's fast API calls, for the imports whose
+// HostFunction is marked `fast` (runtime/engine.h).
+//
+// An import through the JS API costs ~400 instructions of V8 machinery a call (the wasm-to-JS
+// wrapper, Builtin_HandleApiCall, FunctionCallbackArguments, a handle scope) before the host
+// function runs; a fast call is a C call from the wrapper V8 compiles for the import. V8 10.2
+// passes a fast call from wasm its parameters and a receiver (the global proxy of the context the
+// importing module was instantiated in), nothing else: no data pointer, no way to throw, fall back
+// or run JS (nor allocate on V8's heap). So:
+// - there is one fast host function per parameter count on a worker, and each plugin's fast
+//   imports reach it through the import wrapper module (runtime/import_wrapper_module.h), which
+//   adds two arguments: the V8Instance's address (an i64 global of the wrapper instance, which the
+//   plugin cannot reach) and the import's index;
+// - a trap is answered with kFastTrap and the wrapper executes `unreachable` (the message waits
+//   in the worker for the Instance::call() that fails); a copy that needs the guest's allocator
+//   is answered with kFastRetry and the wrapper calls the import's usual host function.
+// If V8 does not take the fast path (another V8, or the flag turned off), the same functions run
+// through their JS-API callback with the same answers, throwing instead of kFastTrap.
+//
+// Internal to runtime/v8/. Thread affinity: the worker's thread.
+#pragma once
+
+#include <cstdint>
+
+#include <v8.h>
+
+#include "runtime/engine.h"
+#include "runtime/v8/v8_worker.h"
+
+namespace wasmgate::runtime::v8backend {
+
+class V8Instance;
+struct ImportBinding;
+
+// Most parameters a fast import may have (proxy_http_call has 10, proxy_grpc_call 12).
+inline constexpr uint32_t kMaxFastParams = 12;
+
+// The V8 flag that turns fast calls on (set by initializeV8), or "" if this V8 has none we can use.
+const char* fastCallFlag();
+
+// The function every fast import with `params` parameters calls on `worker`, made on first use;
+// empty if this build has no fast path or `params` is over kMaxFastParams.
+v8::Local<v8::Function> fastImportFunction(WorkerIsolate& worker, uint32_t params);
+
+// Runs `binding`'s host function for `call` and returns what its wrapper reads: the result, a
+// pending copy (kCopyOutPending | size), kFastTrap or kFastRetry. Shared by the fast path and the
+// JS-API trampolines of copying imports.
+uint32_t answerImport(V8Instance& instance, const ImportBinding& binding, HostCall& call);
+
+}  // namespace wasmgate::runtime::v8backend
