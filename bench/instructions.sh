@@ -10,13 +10,16 @@
 # Environment: REQUESTS (3000 counted, after 2000 uncounted), PLUGIN_ROWS ("label=FILE ...", as
 #              in bench/proxy.sh; default: hello-world, raw-hello, five-header-plugins,
 #              five-raw-hello), BASELINE (another wasmgate binary: every row runs with it too, as
-#              "baseline (...)", for a before/after of the same configurations).
+#              "baseline (...)", for a before/after of the same configurations), NGINX_ROW (1: also
+#              count nginx proxy_pass with bench/proxy.sh's config, the reference of the targets;
+#              0 to skip).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(realpath -m "${1:-$here/../build}")
 wasmgate=$build/wasmgate
 REQUESTS=${REQUESTS:-3000}
+NGINX_ROW=${NGINX_ROW:-1}
 if [ -z "${PLUGIN_ROWS+x}" ]; then
   PLUGIN_ROWS="hello-world=$here/plugins/hello-world.yaml.in raw-hello=$here/plugins/raw-hello.yaml.in"
   PLUGIN_ROWS+=" five-header-plugins=$here/plugins/five-hello.yaml.in"
@@ -32,23 +35,29 @@ count_row() {  # binary [extra-yaml-file]
   WASMGATE_PORT=$(free_port); ADMIN_PORT=$(free_port)
   render "$here/nginx/wasmgate.yaml.in" "$dir/row.yaml"
   if [ -n "${2:-}" ]; then render "$2" "$dir/extra.yaml"; cat "$dir/extra.yaml" >> "$dir/row.yaml"; fi
+  count_requests "$WASMGATE_PORT" "$1" run --config "$dir/row.yaml" --workers 1
+}
+
+# Counts REQUESTS requests through callgrind running COMMAND... listening on $1 (after warm-up).
+count_requests() {  # port command...
+  local port=$1; shift
   rm -f "$dir"/callgrind.out*
   # --smc-check: V8 writes the code it runs.
   valgrind --tool=callgrind --smc-check=all-non-file --instr-atstart=no \
-    --callgrind-out-file="$dir/callgrind.out" "$1" run --config "$dir/row.yaml" --workers 1 \
-    2> "$dir/valgrind.log" &
+    --callgrind-out-file="$dir/callgrind.out" "$@" 2> "$dir/valgrind.log" &
   local vg=$!
-  for _ in $(seq 600); do curl -fs "http://127.0.0.1:$WASMGATE_PORT/" >/dev/null && break; sleep 0.1; done
-  h2load --h1 -c 4 -n 2000 "http://127.0.0.1:$WASMGATE_PORT/" >/dev/null
+  for _ in $(seq 600); do curl -fs "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
+  h2load --h1 -c 4 -n 2000 "http://127.0.0.1:$port/" >/dev/null
   callgrind_control -i on "$vg" >/dev/null 2>&1
   local done_requests
-  done_requests=$(h2load --h1 -c 4 -n "$REQUESTS" "http://127.0.0.1:$WASMGATE_PORT/" | awk '/^requests:/ { print $8 }')
+  done_requests=$(h2load --h1 -c 4 -n "$REQUESTS" "http://127.0.0.1:$port/" | awk '/^requests:/ { print $8 }')
   callgrind_control -d "$vg" >/dev/null 2>&1
   kill "$vg"; wait "$vg" 2>/dev/null || true
   [ "${done_requests:-0}" -eq "$REQUESTS" ] || { echo "$bench_name: only ${done_requests:-0} requests succeeded" >&2; exit 1; }
   local total
   # awk reads to the end: leaving early would fail the pipeline (pipefail) with SIGPIPE.
-  total=$(callgrind_annotate "$dir/callgrind.out.1" 2>/dev/null | awk '/PROGRAM TOTALS/ && !seen { gsub(",", "", $1); print $1; seen = 1 }')
+  total=$(callgrind_annotate --auto=no "$dir/callgrind.out.1" 2>/dev/null |
+    awk '/PROGRAM TOTALS/ && $1 ~ /^[0-9,]+$/ && !seen { gsub(",", "", $1); print $1; seen = 1 }')
   [ -n "$total" ] || { echo "$bench_name: no instruction count (see $dir/valgrind.log)" >&2; cat "$dir/valgrind.log" >&2; exit 1; }
   echo $((total / REQUESTS))
 }
@@ -68,3 +77,10 @@ for row in "${rows[@]}"; do
   fi
   echo "$line"
 done
+if [ "$NGINX_ROW" = 1 ]; then
+  # nginx's single process (no master) so that callgrind follows the worker.
+  PROXY_PORT=$(free_port)
+  render "$here/nginx/proxy.conf.in" "$dir/proxy.conf.part"
+  { echo "master_process off;"; cat "$dir/proxy.conf.part"; } > "$dir/proxy.conf"
+  echo "| nginx proxy_pass (reference) | $(count_requests "$PROXY_PORT" "$NGINX" -p "$dir" -c "$dir/proxy.conf") | |"
+fi
