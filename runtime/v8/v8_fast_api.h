@@ -3,10 +3,12 @@
 // A FunctionTemplate given a CFunction lets V8 call that C function directly from the wasm import
 // wrapper it compiles, instead of going through the JS-API callback machinery (~400 instructions
 // a call in V8 10.2). Where the header exists it is used. Otherwise, for V8 10.2 only, the three
-// types are declared here as that release lays them out: CTypeInfo is three bytes (type,
-// sequence type, flags) whose Type values are checked against libnode's own use of the API in
-// tests/runtime/v8_fast_call_test.cc; CFunctionInfo and CFunction are constructed by libnode's
-// exported constructors. Any other V8 without the header gets no fast path (WASMGATE_V8_FAST_API 0).
+// types are declared here as that release lays them out: CTypeInfo is three bytes (type, sequence
+// type, flags; the Type values are V8 10.2's, kV8Value = 8 as in libnode's own instance of the
+// API), and CFunctionInfo and CFunction are built by the constructors libnode exports. A wrong
+// declaration shows in tests/runtime/v8_fast_call_test.cc: V8 turns the signature down (the calls
+// go through the JS-API callback) or the arguments arrive wrong. Any other V8 without the header
+// gets no fast path (WASMGATE_V8_FAST_API 0).
 //
 // Internal to runtime/v8/.
 #pragma once
