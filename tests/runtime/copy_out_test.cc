@@ -3,8 +3,6 @@
 // failed or trapping allocation; a second copy in one call; imports and modules that cannot defer.
 #include <algorithm>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -14,6 +12,7 @@
 #include "runtime/import_wrapper_module.h"
 #include "runtime/engine.h"
 #include "runtime/guest_memory.h"
+#include "tests/runtime/support/wat_modules.h"
 
 namespace wasmgate::runtime {
 namespace {
@@ -23,12 +22,6 @@ using ::testing::HasSubstr;
 constexpr ValType I32 = ValType::I32;
 constexpr uint32_t kOk = 0;
 constexpr uint32_t kNoMemory = 99;  // the failure result the host functions below give
-
-std::vector<uint8_t> readWat(const std::string& name) {
-  std::ifstream in(std::string(WASMGATE_WAT_DIR) + "/" + name + ".wasm", std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 struct Recorded {
   std::string payload = "hello";

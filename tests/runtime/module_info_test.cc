@@ -1,7 +1,5 @@
 // The wasm binary parser on real modules (assembled from tests/wat/engine_*.wat by the build) and
 // on malformed bytes: every error names the section, offset and cause; nothing crashes.
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -10,18 +8,13 @@
 
 #include "runtime/module_info.h"
 #include "runtime/sequence_module.h"
+#include "tests/runtime/support/wat_modules.h"
 
 namespace wasmgate::runtime {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-std::vector<uint8_t> readWat(const std::string& name) {
-  std::ifstream in(std::string(WASMGATE_WAT_DIR) + "/" + name + ".wasm", std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 // A module header followed by raw section bytes.
 std::vector<uint8_t> module(std::initializer_list<uint8_t> sections) {

@@ -4,8 +4,6 @@
 #include <atomic>
 #include <bit>
 #include <chrono>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -14,18 +12,13 @@
 #include <gtest/gtest.h>
 
 #include "runtime/engine.h"
+#include "tests/runtime/support/wat_modules.h"
 
 namespace wasmgate::runtime {
 namespace {
 
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
-
-std::vector<uint8_t> readWat(const std::string& name) {
-  std::ifstream in(std::string(WASMGATE_WAT_DIR) + "/" + name + ".wasm", std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 // What the host functions below record; reached through Instance::userData().
 struct HostLog {

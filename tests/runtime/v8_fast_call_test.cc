@@ -3,8 +3,6 @@
 // declares), with their arguments in order, in the instance that called them, and with traps,
 // copies too large to defer, re-entry attempts and grown memory handled as on the JS-API path.
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -13,6 +11,7 @@
 
 #include "runtime/engine.h"
 #include "runtime/guest_memory.h"
+#include "tests/runtime/support/wat_modules.h"
 
 namespace wasmgate::runtime {
 namespace {
@@ -23,12 +22,6 @@ using ::testing::Not;
 constexpr ValType I32 = ValType::I32;
 constexpr uint32_t kOk = 0;
 constexpr uint32_t kNoMemory = 99;
-
-std::vector<uint8_t> readWat(const std::string& name) {
-  std::ifstream in(std::string(WASMGATE_WAT_DIR) + "/" + name + ".wasm", std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 struct Recorded {
   std::string payload = "hello";
