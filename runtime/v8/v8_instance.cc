@@ -69,10 +69,10 @@ v8::Local<v8::Value> fromWord(v8::Isolate* isolate, uint64_t word, ValType type)
 
 bool isWordType(ValType t) { return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64; }
 
-// A host function asked to trap: throw into the guest so the call unwinds, and remember the
-// host's message for the Instance::call() that catches it. Off the hot path on purpose.
 }  // namespace
 
+// A host function asked to trap: throw into the guest so the call unwinds, and remember the
+// host's message for the Instance::call() that catches it. Off the hot path on purpose.
 [[gnu::noinline, gnu::cold]] void throwHostTrap(v8::Isolate* isolate, V8Instance& instance, HostCall& call) {
   // While terminating, the termination already unwinds the guest; throwing would replace it.
   if (isolate->IsExecutionTerminating()) return;
@@ -127,8 +127,8 @@ void hostTrampolineCopyOut(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(static_cast<int32_t>(answer));
 }
 
-// The import wrapper module's "complete": the guest allocated `address` (argument 0) for the pending
-// copy. Copies it there and stores the address and size, or answers the failure result.
+// The import wrapper module's "complete" (V8Instance::completeCopyOut), for wrappers that are
+// not fast.
 void copyOutComplete(const v8::FunctionCallbackInfo<v8::Value>& info) {
   V8Instance& instance = *static_cast<V8Instance*>(info.Data().As<v8::External>()->Value());
   const auto address = static_cast<uint32_t>(toWord(info[0], ValType::I32, info.GetIsolate()));
@@ -200,7 +200,8 @@ Status V8Instance::instantiate(v8::Local<v8::Context> context, v8::Local<v8::Val
     return makeError(std::to_string(imports.size()) + " host functions given for " +
                      std::to_string(info_.imports.size()) + " imports");
   }
-  // Copying imports go through the copy-out module only if the guest has an allocator to call.
+  // Copying imports go through the import wrapper module only if the guest has an allocator to
+  // call; fast ones always do.
   const ExportInfo* allocator = info_.allocator().empty() ? nullptr : info_.findExport(info_.allocator());
   const bool can_wrap = allocator != nullptr && allocator->sig == FuncSig{{ValType::I32}, {ValType::I32}};
   bindings_ = std::make_unique<ImportBinding[]>(imports.size());
