@@ -1,5 +1,5 @@
 // Costs of the engine layer (runtime/engine.h on V8): a call from host into guest, a call from
-// guest into host, a new instance in an existing worker, a new worker with an instance, and a
+// guest into host (through the JS API, and through the fast path), a new instance in an existing worker, a new worker with an instance, and a
 // memory() view. Module: tests/wat/engine_bench.wat. Set WASMGATE_BENCH_MODULE=<file.wasm> to
 // also time instantiating that module (every import bound to a no-op host function).
 // Figures and the command line are recorded in docs/performance.md.
@@ -25,6 +25,13 @@ std::vector<uint8_t> readFile(const std::string& path) {
 const HostFunction kHostNoop{"env", "host_noop", {{ValType::I32}, {ValType::I32}},
                              [](HostCall& call) { call.result = call.u32(0) & 1; }};
 const HostFunction* const kImports[] = {&kHostNoop};
+// The same function marked fast (HostFunction::fast): called without V8's JS-API machinery.
+const HostFunction kHostNoopFast = [] {
+  HostFunction f = kHostNoop;
+  f.fast = true;
+  return f;
+}();
+const HostFunction* const kFastImports[] = {&kHostNoopFast};
 
 std::shared_ptr<const CompiledModule> benchModule() {
   static std::shared_ptr<const CompiledModule> module = [] {
@@ -148,6 +155,19 @@ void BM_GuestToHostCall(benchmark::State& state) {
       benchmark::Counter(kCalls, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_GuestToHostCall);
+
+// The same loop with the import marked fast.
+void BM_GuestToHostFastCall(benchmark::State& state) {
+  constexpr uint64_t kCalls = 1000;
+  auto worker = v8Engine().newWorker();
+  auto instance = mustInstantiate(*worker, *benchModule(), kFastImports);
+  const FunctionHandle loop = *instance->function("call_host");
+  for (auto _ : state) benchmark::DoNotOptimize(instance->call(loop, {kCalls}).value());
+  state.counters["per_call"] =
+      benchmark::Counter(kCalls, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters["fast_calls"] = static_cast<double>(worker->fastHostCalls());
+}
+BENCHMARK(BM_GuestToHostFastCall);
 
 void BM_MemoryView(benchmark::State& state) {
   auto worker = v8Engine().newWorker();
