@@ -18,11 +18,11 @@ Result<std::string> getBuffer(abi::BufferType t, size_t start, size_t maxSize) {
   });
 }
 
-Result<std::string> getPropertyRaw(const std::string& path) {
+Result<std::string> getPropertyRaw(std::string_view path) {
   return readBytes([&](char** d, size_t* n) { return proxy_get_property(path.data(), path.size(), d, n); });
 }
 
-Status setPropertyRaw(const std::string& path, std::string_view value) {
+Status setPropertyRaw(std::string_view path, std::string_view value) {
   return toStatus(proxy_set_property(path.data(), path.size(), value.data(), value.size()));
 }
 
@@ -47,13 +47,17 @@ uint64_t metricValue(uint32_t id) {
 Result<std::string> GetPluginConfiguration() { return getBuffer(abi::BufferType::PluginConfiguration, 0, 0x7fffffff); }
 Result<std::string> GetVMConfiguration() { return getBuffer(abi::BufferType::VmConfiguration, 0, 0x7fffffff); }
 
+// A path of one segment is its own wire form: no string to build (plugins read and write such
+// properties on every request, e.g. x_request_id).
 Result<std::string> GetProperty(std::initializer_list<std::string_view> path) {
+  if (path.size() == 1) return getPropertyRaw(*path.begin());
   return getPropertyRaw(internal::SerializePropertyPath(path));
 }
 Result<std::string> GetProperty(const std::vector<std::string>& path) {
   return getPropertyRaw(internal::SerializePropertyPath(path));
 }
 Status SetProperty(std::initializer_list<std::string_view> path, std::string_view value) {
+  if (path.size() == 1) return setPropertyRaw(*path.begin(), value);
   return setPropertyRaw(internal::SerializePropertyPath(path), value);
 }
 Status SetProperty(const std::vector<std::string>& path, std::string_view value) {
