@@ -40,6 +40,43 @@ TEST_F(SdkWrapper, HeaderHandlerGetsTheMatchedConfigAndCachedRequestInfo) {
   EXPECT_EQ(seen, "global GET a.com/p");
 }
 
+TEST_F(SdkWrapper, TheRequestHeaderScanKeepsTheFirstValueOfEachCachedHeader) {
+  std::string seen;
+  bool binary = false, websocket = false;
+  wrapper::SetCtx<Cfg>("scan", wrapper::ParseConfig(parseCfg),
+                       wrapper::ProcessRequestHeaders([&](wrapper::HttpContext& ctx, const Cfg&) {
+                         seen = ctx.Scheme() + " " + ctx.Method() + " " + ctx.Host() + ctx.Path();
+                         binary = ctx.IsBinaryRequestBody();
+                         websocket = ctx.IsWebsocket();
+                         return types::HeaderContinue;
+                       }));
+  ASSERT_TRUE(StartPlugin(kRoot, R"({"name": "n"})"));
+  // Look-alikes of each size the scan dispatches on, repeats (the first value counts, as Envoy's
+  // single-header read answers), and the cached headers in an unusual order.
+  request({{"x-request-ix", "no"},        {":pathx", "no"},          {":paths", "no"},
+           {"upgrade", "websocket"},      {":scheme", "https"},      {"x-request-id", "rid-first"},
+           {":path", "/first"},           {":path", "/second"},      {":methox", "no"},
+           {":method", "POST"},           {"connection", "Upgrade"}, {"content-type", "text/plain"},
+           {":authority", "a.example"},   {"x-request-id", "rid-second"}, {":authority", "b.example"},
+           {"content-encoding", "gzip"},  {"content-typf", "no"}});
+  EXPECT_EQ(proxy_on_request_headers(kStream, 17, 1), types::HeaderContinue);
+  EXPECT_EQ(seen, "https POST a.example/first");
+  EXPECT_TRUE(websocket);
+  EXPECT_TRUE(binary) << "an encoded body is binary";
+  EXPECT_EQ(host().property("x_request_id"), "rid-first");
+
+  // The content type alone, first value: gRPC is binary, text is not.
+  proxy_on_context_create(5, kRoot);
+  host().maps[kReqHeaders] = {{":authority", "a"}, {"content-type", "application/grpc"}, {"content-type", "text/plain"}};
+  EXPECT_EQ(proxy_on_request_headers(5, 3, 1), types::HeaderContinue);
+  EXPECT_TRUE(binary);
+  EXPECT_FALSE(websocket);
+  proxy_on_context_create(6, kRoot);
+  host().maps[kReqHeaders] = {{":authority", "a"}, {"content-type", "text/plain"}, {"content-type", "application/grpc"}};
+  EXPECT_EQ(proxy_on_request_headers(6, 3, 1), types::HeaderContinue);
+  EXPECT_FALSE(binary);
+}
+
 TEST_F(SdkWrapper, UnmatchedRequestsLeaveThePluginInactive) {
   int calls = 0;
   wrapper::SetCtx<Cfg>("inactive", wrapper::ParseConfig(parseCfg),
