@@ -1,7 +1,9 @@
 // Costs of the engine layer (runtime/engine.h on V8): a call from host into guest, a call from
 // guest into host (through the JS API, and through the fast path), a new instance in an existing worker, a new worker with an instance, and a
 // memory() view. Module: tests/wat/engine_bench.wat. Set WASMGATE_BENCH_MODULE=<file.wasm> to
-// also time instantiating that module (every import bound to a no-op host function).
+// also time instantiating that module (every import bound to a no-op host function; in the
+// "AsWasmgate" variant marked copies_out and fast as wasmgate marks them, or only copies_out with
+// WASMGATE_BENCH_NO_FAST=1).
 // Figures and the command line are recorded in docs/performance.md.
 #include <cstdlib>
 #include <cstring>
@@ -13,6 +15,7 @@
 #include <benchmark/benchmark.h>
 
 #include "runtime/engine.h"
+#include "runtime/hostcalls/table.h"
 
 namespace wasmgate::runtime {
 namespace {
@@ -192,15 +195,23 @@ void BM_NewWorkerAndInstance(benchmark::State& state) {
 }
 BENCHMARK(BM_NewWorkerAndInstance)->Unit(benchmark::kMicrosecond);
 
-// WASMGATE_BENCH_MODULE: a real plugin, its imports bound to a host function doing nothing.
-void BM_NewInstanceOfGivenModule(benchmark::State& state) {
+// WASMGATE_BENCH_MODULE: a real plugin, its imports bound to a host function doing nothing; with
+// `as_wasmgate`, marked as wasmgate marks its own (copies_out, fast: the import wrapper module and
+// the fast calls' wrappers are part of the instance then).
+void newInstanceOfGivenModule(benchmark::State& state, bool as_wasmgate) {
   const char* path = std::getenv("WASMGATE_BENCH_MODULE");
   auto compiled = v8Engine().compile(readFile(path), path);
   if (!compiled.ok()) return state.SkipWithError(compiled.message().c_str());
   const CompiledModule& module = *compiled.value();
   std::vector<HostFunction> stubs;
   for (const ImportInfo& imp : module.info().imports) {
-    stubs.push_back({imp.module, imp.name, imp.sig, [](HostCall&) {}});
+    HostFunction stub{imp.module, imp.name, imp.sig, [](HostCall&) {}};
+    if (const HostFunction* real = findHostFunction(abi::AbiVersion::V0_2_100, imp.module, imp.name);
+        as_wasmgate && real != nullptr) {
+      stub.copies_out = real->copies_out;
+      stub.fast = real->fast && std::getenv("WASMGATE_BENCH_NO_FAST") == nullptr;
+    }
+    stubs.push_back(stub);
   }
   std::vector<const HostFunction*> imports;
   for (const HostFunction& stub : stubs) imports.push_back(&stub);
@@ -208,6 +219,8 @@ void BM_NewInstanceOfGivenModule(benchmark::State& state) {
   if (auto first = worker->instantiate(module, imports); !first.ok()) return state.SkipWithError(first.message().c_str());
   for (auto _ : state) benchmark::DoNotOptimize(mustInstantiate(*worker, module, imports));
 }
+void BM_NewInstanceOfGivenModule(benchmark::State& state) { newInstanceOfGivenModule(state, false); }
+void BM_NewInstanceOfGivenModuleAsWasmgate(benchmark::State& state) { newInstanceOfGivenModule(state, true); }
 
 }  // namespace
 }  // namespace wasmgate::runtime
@@ -216,6 +229,9 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (std::getenv("WASMGATE_BENCH_MODULE") != nullptr) {
     benchmark::RegisterBenchmark("BM_NewInstanceOfGivenModule", wasmgate::runtime::BM_NewInstanceOfGivenModule)
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("BM_NewInstanceOfGivenModuleAsWasmgate",
+                                 wasmgate::runtime::BM_NewInstanceOfGivenModuleAsWasmgate)
         ->Unit(benchmark::kMicrosecond);
   }
   benchmark::RunSpecifiedBenchmarks();
