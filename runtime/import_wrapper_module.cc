@@ -36,14 +36,11 @@ FuncSig fastSig(uint32_t params) {
 
 // The function indices the wrappers call.
 struct Layout {
-  std::vector<uint32_t> fast_counts;  // distinct parameter counts of the fast wrappers, sorted
-  uint32_t count = 0;                 // wrappers
+  bool any_fast = false;  // then function 1 is "host" "fast"
+  uint32_t count = 0;     // wrappers
 
-  uint32_t fastFunction(uint32_t params) const {
-    auto it = std::lower_bound(fast_counts.begin(), fast_counts.end(), params);
-    return 1 + static_cast<uint32_t>(it - fast_counts.begin());
-  }
-  uint32_t hostFunction(uint32_t k) const { return 1 + static_cast<uint32_t>(fast_counts.size()) + k; }
+  uint32_t fastFunction() const { return 1; }
+  uint32_t hostFunction(uint32_t k) const { return 1 + (any_fast ? 1 : 0) + k; }
   uint32_t wrapper(uint32_t k) const { return hostFunction(count) + k; }
 };
 
@@ -73,7 +70,7 @@ void putIfAnswer(std::vector<uint8_t>& body, uint32_t r, uint32_t answer) {
   putBytes(body, {kI32Eq, kIf, kVoidBlock});
 }
 
-// Wrapper k. Fast: r = fast_n(instance, index, args...); r == kFastTrap traps; r == kFastRetry calls
+// Wrapper k. Fast: r = fast(instance, index, args..., 0...); r == kFastTrap traps; r == kFastRetry calls
 // host_k(args...) instead. Otherwise r = host_k(args...). Copying: r < 0 returns
 // complete(alloc(r & 0x7fffffff)). Then returns r (if the import has a result).
 std::vector<uint8_t> wrapperBody(const Layout& layout, uint32_t k, const WrappedImport& w) {
@@ -83,7 +80,8 @@ std::vector<uint8_t> wrapperBody(const Layout& layout, uint32_t k, const Wrapped
     putBytes(body, {kGlobalGet, kInstanceGlobal});
     putConst(body, static_cast<int32_t>(w.index));
     putArgs(body, w.params);
-    putLocal(body, kCall, layout.fastFunction(w.params));
+    for (uint32_t p = w.params; p < kFastParams; ++p) putConst(body, 0);
+    putLocal(body, kCall, layout.fastFunction());
     putLocal(body, kLocalSet, r);
     putIfAnswer(body, r, kFastTrap);
     putBytes(body, {kUnreachable, kEnd});
@@ -109,12 +107,13 @@ std::vector<uint8_t> wrapperBody(const Layout& layout, uint32_t k, const Wrapped
     body.push_back(kCallIndirect);
     putLeb(body, kAllocType);
     body.push_back(0x00);  // table 0
-    if (w.fast) {  // fast1(instance, kFastComplete, address)
+    if (w.fast) {  // fast(instance, kFastComplete, address, 0, ...)
       putLocal(body, kLocalSet, r);
       putBytes(body, {kGlobalGet, kInstanceGlobal});
       putConst(body, static_cast<int32_t>(kFastComplete));
       putLocal(body, kLocalGet, r);
-      putLocal(body, kCall, layout.fastFunction(1));
+      for (uint32_t p = 1; p < kFastParams; ++p) putConst(body, 0);
+      putLocal(body, kCall, layout.fastFunction());
     } else {
       putLocal(body, kCall, kCompleteFunc);
     }
@@ -130,26 +129,21 @@ std::vector<uint8_t> wrapperBody(const Layout& layout, uint32_t k, const Wrapped
 std::vector<uint8_t> importWrapperModule(std::span<const WrappedImport> imports) {
   Layout layout;
   layout.count = static_cast<uint32_t>(imports.size());
-  for (const WrappedImport& w : imports) {
-    if (w.fast) layout.fast_counts.push_back(w.params);
-    if (w.fast && w.copying) layout.fast_counts.push_back(1);  // for kFastComplete
-  }
-  std::sort(layout.fast_counts.begin(), layout.fast_counts.end());
-  layout.fast_counts.erase(std::unique(layout.fast_counts.begin(), layout.fast_counts.end()), layout.fast_counts.end());
-  const auto fast_count = static_cast<uint32_t>(layout.fast_counts.size());
+  for (const WrappedImport& w : imports) layout.any_fast = layout.any_fast || w.fast;
+  const uint32_t fast_count = layout.any_fast ? 1 : 0;
   std::vector<uint8_t> out(std::begin(kMagicAndVersion), std::end(kMagicAndVersion));
 
-  // Types: 0 is (i32) -> i32; 1 + j the fast function of fast_counts[j]; 1 + fast_count + k wrapper k's.
+  // Types: 0 is (i32) -> i32; 1 "fast"'s if any; 1 + fast_count + k wrapper k's.
   std::vector<uint8_t> types;
   putLeb(types, 1 + fast_count + layout.count);
   putFuncType(types, FuncSig{{ValType::I32}, {ValType::I32}});
-  for (uint32_t n : layout.fast_counts) putFuncType(types, fastSig(n));
+  if (layout.any_fast) putFuncType(types, fastSig(kFastParams));
   for (const WrappedImport& w : imports) putFuncType(types, importSig(w));
   putSection(out, kType, types);
 
   std::vector<uint8_t> section;
   putLeb(section, (fast_count > 0 ? 1 : 0) + 1 + fast_count + layout.count);
-  if (fast_count > 0) {
+  if (layout.any_fast) {
     putName(section, "host");
     putName(section, "instance");
     putBytes(section, {0x03, 0x7e, 0x00});  // an immutable i64 global
@@ -158,11 +152,11 @@ std::vector<uint8_t> importWrapperModule(std::span<const WrappedImport> imports)
   putName(section, "complete");
   section.push_back(0x00);
   putLeb(section, kAllocType);
-  for (uint32_t j = 0; j < fast_count; ++j) {
+  if (layout.any_fast) {
     putName(section, "host");
-    putName(section, "fast" + std::to_string(layout.fast_counts[j]));
+    putName(section, "fast");
     section.push_back(0x00);
-    putLeb(section, 1 + j);
+    putLeb(section, 1);
   }
   for (uint32_t k = 0; k < layout.count; ++k) {
     putName(section, "host");

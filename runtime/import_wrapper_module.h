@@ -10,19 +10,19 @@
 // address to the host's "complete", whose answer it returns. Otherwise it returns the host's
 // answer as is.
 //
-// Fast imports. The engine's fast path (runtime/v8/v8_fast_call.h) has one host function per
-// parameter count, shared by every import of that count: the wrapper calls it with two leading
-// arguments, the engine's handle of the instance (the imported i64 global "host" "instance", out
-// of the plugin's reach) and the import's index. Its answer kFastTrap makes the wrapper trap
+// Fast imports. The engine's fast path (runtime/v8/v8_fast_call.h) has one host function, "host"
+// "fast", shared by every fast import: the wrapper calls it with the engine's handle of the
+// instance (the imported i64 global "host" "instance", out of the plugin's reach), the import's
+// index, and kFastParams more: the import's own parameters, then zeros. One signature for all of
+// them because V8 10.2 compiles a wrapper for each fast-call import of every instance. Its answer kFastTrap makes the wrapper trap
 // (`unreachable`: the host keeps the reason), kFastRetry makes it call the import's usual host
 // function instead (a copy that needs the guest's allocator, which the fast path cannot call);
 // any other answer is read as above. A fast copying wrapper also completes its copy through the
-// fast path: fast1(instance, kFastComplete, address) in place of "complete".
+// fast path: fast(instance, kFastComplete, address, 0, ...) in place of "complete".
 //
 // Internal to runtime/. Imports, in order: the global "host" "instance" (i64, only if a wrapper is
-// fast), the function "host" "complete" (i32) -> i32, "host" "fast<n>" for each parameter count n
-// of the fast wrappers, and 1 if one of them copies ((i64 instance, i32 index, i32 x n) -> i32),
-// then "host" "0", "host" "1", ...:
+// fast), the function "host" "complete" (i32) -> i32, "host" "fast" (i64 instance, i32 index,
+// i32 x kFastParams) -> i32 (only if a wrapper is fast), then "host" "0", "host" "1", ...:
 // each import's usual host function, with the import's own signature. Exports: "0", "1", ... with
 // those signatures, and the table "alloc" (one funcref slot, empty until the engine sets it to the
 // module's allocator, an (i32) -> i32 function).
@@ -42,13 +42,16 @@ inline constexpr uint32_t kFastTrap = 0xffffffffu;
 inline constexpr uint32_t kFastRetry = 0xfffffffeu;
 // The import index a fast copying wrapper passes to complete its copy.
 inline constexpr uint32_t kFastComplete = 0xffffffffu;
+// The parameters of "host" "fast" after the instance and the index: the most a fast import may
+// have (every proxy-wasm function that qualifies has at most 5).
+inline constexpr uint32_t kFastParams = 5;
 
 // One wrapped import: its parameters (all i32) and result (none or an i32).
 struct WrappedImport {
   uint32_t params = 0;
   bool has_result = true;
   bool copying = false;  // its answer may be a pending copy (needs has_result)
-  bool fast = false;     // called through the fast path
+  bool fast = false;     // called through the fast path (then params <= kFastParams)
   uint32_t index = 0;    // the import's index in the plugin, passed to the fast path
 };
 

@@ -1,5 +1,5 @@
-// The fast host functions: one C entry per parameter count, their V8 signatures, the JS-API
-// callback V8 uses when it does not take the fast path, and the answer both give the wrapper.
+// The fast host function: its C entry, its V8 signature, the JS-API callback V8 uses when it
+// does not take the fast path, and the answer both give the wrapper.
 #include "runtime/v8/v8_fast_call.h"
 
 #include <algorithm>
@@ -58,8 +58,8 @@ uint32_t runFast(uint64_t handle, uint32_t index, const uint64_t* args) {
   return answer;
 }
 
-// The C entry for N parameters: (receiver, instance, index, p0 .. pN-1) -> answer. The receiver
-// (the global proxy) is not used.
+// The C entry: (receiver, instance, index, p0 .. p[kFastParams-1]) -> answer. The receiver (the
+// global proxy) is not used.
 template <typename Indices>
 struct FastEntry;
 template <size_t... I>
@@ -79,8 +79,8 @@ void fastImportSlowPath(const v8::FunctionCallbackInfo<v8::Value>& info) {
   if (info.Length() < 2) return;
   V8Instance& instance = *instanceOf(toWord(info[0], ValType::I64, isolate));
   const auto index = static_cast<uint32_t>(toWord(info[1], ValType::I32, isolate));
-  uint64_t args[kMaxFastParams + 1] = {};
-  const int count = std::min(info.Length() - 2, static_cast<int>(kMaxFastParams));
+  uint64_t args[kFastParams] = {};
+  const int count = std::min(info.Length() - 2, static_cast<int>(kFastParams));
   for (int i = 0; i < count; ++i) args[i] = toWord(info[i + 2], ValType::I32, isolate);
   instance.forgetMemoryView();
   if (index == kFastComplete) return info.GetReturnValue().Set(static_cast<int32_t>(instance.completeCopyOut(args[0])));
@@ -107,34 +107,28 @@ const v8::CFunction& cFunction(std::index_sequence<A...>) {
   return function;
 }
 
-template <size_t... N>
-const v8::CFunction* cFunctionFor(uint32_t params, std::index_sequence<N...>) {
-  static const v8::CFunction* const table[] = {&cFunction(std::make_index_sequence<N + 3>())...};
-  return table[params];
-}
 #endif
 
 }  // namespace
 
 const char* fastCallFlag() { return WASMGATE_V8_FAST_API ? "--turbo-fast-api-calls" : ""; }
 
-v8::Local<v8::Function> fastImportFunction(WorkerIsolate& worker, uint32_t params) {
+v8::Local<v8::Function> fastImportFunction(WorkerIsolate& worker) {
   v8::Isolate* isolate = worker.isolate;
-  if (!WASMGATE_V8_FAST_API || params > kMaxFastParams) return {};
-  if (worker.fast_functions.size() <= params) worker.fast_functions.resize(params + 1);
-  v8::Global<v8::Function>& cached = worker.fast_functions[params];
-  if (!cached.IsEmpty()) return cached.Get(isolate);
+  if (!WASMGATE_V8_FAST_API) return {};
+  if (!worker.fast_function.IsEmpty()) return worker.fast_function.Get(isolate);
   const v8::CFunction* c_function = nullptr;
 #if WASMGATE_V8_FAST_API
-  c_function = cFunctionFor(params, std::make_index_sequence<kMaxFastParams + 1>());
+  c_function = &cFunction(std::make_index_sequence<kFastParams + 3>());
 #endif
   // No signature and any receiver: V8 10.2 takes the fast path only for such templates.
   v8::Local<v8::FunctionTemplate> templ = v8::FunctionTemplate::New(
       isolate, fastImportSlowPath, v8::Local<v8::Value>(), v8::Local<v8::Signature>(),
-      static_cast<int>(params + 2), v8::ConstructorBehavior::kThrow, v8::SideEffectType::kHasSideEffect, c_function);
+      static_cast<int>(kFastParams + 2), v8::ConstructorBehavior::kThrow, v8::SideEffectType::kHasSideEffect,
+      c_function);
   v8::Local<v8::Function> function;
   if (!templ->GetFunction(worker.context.Get(isolate)).ToLocal(&function)) return {};
-  cached.Reset(isolate, function);
+  worker.fast_function.Reset(isolate, function);
   return function;
 }
 

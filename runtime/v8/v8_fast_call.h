@@ -7,10 +7,11 @@
 // passes a fast call from wasm its parameters and a receiver (the global proxy of the context the
 // importing module was instantiated in), nothing else: no data pointer, no way to throw, fall back
 // or run JS (nor allocate on V8's heap). So:
-// - there is one fast host function per parameter count on a worker, and each plugin's fast
-//   imports reach it through the import wrapper module (runtime/import_wrapper_module.h), which
-//   adds two arguments: the V8Instance's address (an i64 global of the wrapper instance, which the
-//   plugin cannot reach) and the import's index;
+// - there is one fast host function on a worker, and each plugin's fast imports reach it through
+//   the import wrapper module (runtime/import_wrapper_module.h), which passes the V8Instance's
+//   address (an i64 global of the wrapper instance, which the plugin cannot reach), the import's
+//   index and kFastParams parameters (the import's, then zeros): one signature, because V8 10.2
+//   compiles a wrapper for each fast-call import of each instance (~0.1-0.2 ms apiece);
 // - a trap is answered with kFastTrap and the wrapper executes `unreachable` (the message waits
 //   in the worker for the Instance::call() that fails); a copy that needs the guest's allocator
 //   is answered with kFastRetry and the wrapper calls the import's usual host function.
@@ -32,15 +33,12 @@ namespace wasmgate::runtime::v8backend {
 class V8Instance;
 struct ImportBinding;
 
-// Most parameters a fast import may have (proxy_http_call has 10, proxy_grpc_call 12).
-inline constexpr uint32_t kMaxFastParams = 12;
-
 // The V8 flag that turns fast calls on (set by initializeV8), or "" if this V8 has none we can use.
 const char* fastCallFlag();
 
-// The function every fast import with `params` parameters calls on `worker`, made on first use;
-// empty if this build has no fast path or `params` is over kMaxFastParams.
-v8::Local<v8::Function> fastImportFunction(WorkerIsolate& worker, uint32_t params);
+// The function every fast import calls on `worker` ("host" "fast"), made on first use; empty if
+// this build has no fast path.
+v8::Local<v8::Function> fastImportFunction(WorkerIsolate& worker);
 
 // Runs `binding`'s host function for `call` and returns what its wrapper reads: the result, a
 // pending copy (kCopyOutPending | size), kFastTrap or kFastRetry. Shared by the fast path and the

@@ -228,8 +228,8 @@ Status V8Instance::instantiate(v8::Local<v8::Context> context, v8::Local<v8::Val
     bool i32_only = imp.sig.results.empty() || imp.sig.results[0] == ValType::I32;
     for (ValType t : imp.sig.params) i32_only = i32_only && t == ValType::I32;
     const bool copying = can_wrap && host->copies_out && i32_only && imp.sig.results.size() == 1;
-    const bool fast = host->fast && i32_only && imp.sig.params.size() <= kMaxFastParams &&
-                      !fastImportFunction(*worker_, static_cast<uint32_t>(imp.sig.params.size())).IsEmpty();
+    const bool fast = host->fast && i32_only && imp.sig.params.size() <= kFastParams &&
+                      !fastImportFunction(*worker_).IsEmpty();
     if (copying || fast) {
       wrapped.push_back(WrappedImport{static_cast<uint32_t>(imp.sig.params.size()), !imp.sig.results.empty(), copying,
                                       fast, static_cast<uint32_t>(i)});
@@ -310,18 +310,14 @@ v8::Local<v8::Object> V8Instance::wrapImports(v8::Local<v8::Context> context, co
   }
   if (any_fast) {
     const auto self = static_cast<int64_t>(reinterpret_cast<uintptr_t>(this));
-    if (host->Set(context, v8String(isolate, "instance"), v8::BigInt::New(isolate, self)).IsNothing()) return {};
+    if (host->Set(context, v8String(isolate, "instance"), v8::BigInt::New(isolate, self)).IsNothing() ||
+        host->Set(context, v8String(isolate, "fast"), fastImportFunction(*worker_)).IsNothing()) {
+      return {};
+    }
   }
   for (size_t k = 0; k < wrapped.size(); ++k) {
     const WrappedImport& w = wrapped[k];
     if (host->Set(context, v8String(isolate, std::to_string(k)), functions[w.index]).IsNothing()) return {};
-    for (uint32_t n : {w.params, 1u}) {  // fast1 also completes the copies of fast wrappers
-      if (w.fast && (n == w.params || w.copying) &&
-          host->Set(context, v8String(isolate, "fast" + std::to_string(n)), fastImportFunction(*worker_, n))
-              .IsNothing()) {
-        return {};
-      }
-    }
   }
   v8::Local<v8::Object> import_object = v8::Object::New(isolate);
   if (import_object->Set(context, v8String(isolate, "host"), host).IsNothing()) return {};

@@ -58,7 +58,7 @@ WorkerIsolate::~WorkerIsolate() {
   // Handles go before the isolate, and V8 refuses to dispose an isolate that is entered.
   host_trap_exception.Reset();
   wrapper_modules.clear();
-  fast_functions.clear();
+  fast_function.Reset();
   cross_chains.clear();
   instance_constructor.Reset();
   context.Reset();

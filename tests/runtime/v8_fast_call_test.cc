@@ -1,6 +1,6 @@
 // Host functions marked fast (HostFunction::fast) on a real module (tests/wat/engine_fast_calls.wat):
-// they run through V8's fast API path (so V8 10.2 accepted the signatures runtime/v8/v8_fast_api.h
-// declares), with their arguments in order, in the instance that called them, and with traps,
+// they run through V8's fast API path (so V8 10.2 accepted the signature runtime/v8/v8_fast_api.h
+// declares), with their arguments in order (over kFastParams of them, through the usual path), in the instance that called them, and with traps,
 // copies too large to defer, re-entry attempts and grown memory handled as on the JS-API path.
 #include <cstring>
 #include <string>
@@ -34,9 +34,10 @@ Recorded& recordedOf(HostCall& call) { return *static_cast<Recorded*>(call.insta
 
 // Weighted sums: a wrong argument order changes the answer.
 void sum3(HostCall& c) { c.result = c.u32(0) + 2 * c.u32(1) + 3 * c.u32(2); }
-void sum12(HostCall& c) {
+template <uint32_t N>
+void weightedSum(HostCall& c) {
   uint32_t sum = 0;
-  for (uint32_t i = 0; i < 12; ++i) sum += (i + 1) * c.u32(i);
+  for (uint32_t i = 0; i < N; ++i) sum += (i + 1) * c.u32(i);
   c.result = sum;
 }
 // Writes a word into the memory of the instance that called.
@@ -79,7 +80,9 @@ HostFunction fast(std::string_view name, size_t params, bool result, HostFn fn, 
 }
 
 const HostFunction kSum3 = fast("sum3", 3, true, sum3);
-const HostFunction kSum12 = fast("sum12", 12, true, sum12);
+const HostFunction kSum5 = fast("sum5", 5, true, weightedSum<5>);
+// Marked fast, but with more parameters than the fast path takes: the usual path serves it.
+const HostFunction kSum12 = fast("sum12", 12, true, weightedSum<12>);
 const HostFunction kNote = fast("note", 0, false, [](HostCall& c) { ++recordedOf(c).notes; });
 const HostFunction kMark = fast("mark", 2, false, mark);
 const HostFunction kFail = fast("fail", 0, true, [](HostCall& c) { c.trap("the host says no"); });
@@ -96,7 +99,8 @@ class V8FastCallTest : public ::testing::Test {
   }
 
   std::unique_ptr<Instance> instantiate(Recorded& recorded) {
-    const std::vector<const HostFunction*> imports = {&kSum3, &kSum12, &kNote, &kMark, &kFail, &kGive, &kReenter};
+    const std::vector<const HostFunction*> imports = {&kSum3,  &kSum5, &kSum12, &kNote,
+                                                      &kMark,  &kFail, &kGive,  &kReenter};
     auto instance = worker_->instantiate(*module_, imports);
     EXPECT_TRUE(instance.ok()) << instance.message();
     if (!instance.ok()) return nullptr;
@@ -120,12 +124,15 @@ TEST_F(V8FastCallTest, FastImportsRunThroughTheFastPathWithTheirArgumentsInOrder
   ASSERT_NE(instance, nullptr);
   const uint64_t before = worker_->fastHostCalls();
   EXPECT_EQ(call(*instance, "call_sum3", {1, 10, 100}).value(), 1u + 20 + 300);
-  uint32_t want = 0;
-  for (uint32_t i = 1; i <= 12; ++i) want += i * i;
-  EXPECT_EQ(call(*instance, "call_sum12").value(), want);
+  EXPECT_EQ(call(*instance, "call_sum5").value(), 1u + 4 + 9 + 16 + 25);
   ASSERT_TRUE(call(*instance, "call_note").ok());
   EXPECT_EQ(recorded_.notes, 1);
   EXPECT_EQ(worker_->fastHostCalls() - before, 3u) << "V8 took the JS-API path instead";
+
+  uint32_t want = 0;
+  for (uint32_t i = 1; i <= 12; ++i) want += i * i;
+  EXPECT_EQ(call(*instance, "call_sum12").value(), want);
+  EXPECT_EQ(worker_->fastHostCalls() - before, 3u) << "12 parameters: not through the fast path";
 }
 
 TEST_F(V8FastCallTest, EachCallReachesTheInstanceThatMadeIt) {

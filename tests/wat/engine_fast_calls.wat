@@ -1,8 +1,9 @@
 ;; Engine test module for host functions marked fast (HostFunction::fast): imports of several
-;; parameter counts, with and without a result, one that traps, one that copies bytes out (through
+;; parameter counts (one over the fast path's 5), with and without a result, one that traps, one that copies bytes out (through
 ;; the module's allocator) and one that tries to call back into the module.
 (module
   (import "env" "sum3" (func $sum3 (param i32 i32 i32) (result i32)))
+  (import "env" "sum5" (func $sum5 (param i32 i32 i32 i32 i32) (result i32)))
   (import "env" "sum12" (func $sum12 (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)))
   (import "env" "note" (func $note))
   (import "env" "mark" (func $mark (param i32 i32)))
@@ -25,6 +26,8 @@
 
   (func (export "call_sum3") (param i32 i32 i32) (result i32)
     (call $sum3 (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "call_sum5") (result i32)
+    (call $sum5 (i32.const 1) (i32.const 2) (i32.const 3) (i32.const 4) (i32.const 5)))
   (func (export "call_sum12") (result i32)
     (call $sum12 (i32.const 1) (i32.const 2) (i32.const 3) (i32.const 4) (i32.const 5) (i32.const 6)
                  (i32.const 7) (i32.const 8) (i32.const 9) (i32.const 10) (i32.const 11) (i32.const 12)))
