@@ -192,4 +192,33 @@ std::vector<uint8_t> importWrapperModule(std::span<const WrappedImport> imports)
   return out;
 }
 
+std::vector<uint8_t> fastTrampolineModule() {
+  std::vector<uint8_t> out(std::begin(kMagicAndVersion), std::end(kMagicAndVersion));
+  std::vector<uint8_t> section = {0x01};  // one type
+  putFuncType(section, fastSig(kFastParams));
+  putSection(out, kType, section);
+
+  section = {0x01};  // one import: function 0
+  putName(section, "host");
+  putName(section, "fast");
+  putBytes(section, {0x00, 0x00});
+  putSection(out, kImport, section);
+
+  putSection(out, kFunction, {0x01, 0x00});  // function 1, of type 0
+
+  section = {0x01};
+  putName(section, "fast");
+  putBytes(section, {0x00, 0x01});
+  putSection(out, kExport, section);
+
+  std::vector<uint8_t> body = {0x00};  // no locals
+  putArgs(body, kFastParams + 2);
+  putLocal(body, kCall, 0);
+  body.push_back(kEnd);
+  section = {0x01};
+  putFunctionBody(section, body);
+  putSection(out, kCode, section);
+  return out;
+}
+
 }  // namespace wasmgate::runtime

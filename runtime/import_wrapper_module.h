@@ -57,4 +57,10 @@ struct WrappedImport {
 
 std::vector<uint8_t> importWrapperModule(std::span<const WrappedImport> imports);
 
+// The module a worker puts between every import wrapper module and its fast host function:
+// imports "host" "fast" and exports "fast", a wasm function calling it with the same arguments.
+// V8 10.2 compiles the wrapper of a fast-call import for each instance that imports it; through
+// this module that is once per worker, and each plugin instance imports a wasm function instead.
+std::vector<uint8_t> fastTrampolineModule();
+
 }  // namespace wasmgate::runtime

@@ -113,10 +113,11 @@ const v8::CFunction& cFunction(std::index_sequence<A...>) {
 
 const char* fastCallFlag() { return WASMGATE_V8_FAST_API ? "--turbo-fast-api-calls" : ""; }
 
-v8::Local<v8::Function> fastImportFunction(WorkerIsolate& worker) {
+namespace {
+
+// The fast host function itself: a JS function whose template has the C entry.
+v8::MaybeLocal<v8::Function> newFastFunction(WorkerIsolate& worker, v8::Local<v8::Context> context) {
   v8::Isolate* isolate = worker.isolate;
-  if (!WASMGATE_V8_FAST_API) return {};
-  if (!worker.fast_function.IsEmpty()) return worker.fast_function.Get(isolate);
   const v8::CFunction* c_function = nullptr;
 #if WASMGATE_V8_FAST_API
   c_function = &cFunction(std::make_index_sequence<kFastParams + 3>());
@@ -126,10 +127,43 @@ v8::Local<v8::Function> fastImportFunction(WorkerIsolate& worker) {
       isolate, fastImportSlowPath, v8::Local<v8::Value>(), v8::Local<v8::Signature>(),
       static_cast<int>(kFastParams + 2), v8::ConstructorBehavior::kThrow, v8::SideEffectType::kHasSideEffect,
       c_function);
-  v8::Local<v8::Function> function;
-  if (!templ->GetFunction(worker.context.Get(isolate)).ToLocal(&function)) return {};
-  worker.fast_function.Reset(isolate, function);
-  return function;
+  return templ->GetFunction(context);
+}
+
+}  // namespace
+
+v8::Local<v8::Function> fastImportFunction(WorkerIsolate& worker) {
+  v8::Isolate* isolate = worker.isolate;
+  if (!WASMGATE_V8_FAST_API) return {};
+  if (!worker.fast_function.IsEmpty()) return worker.fast_function.Get(isolate);
+  // The worker's one instance of the trampoline module holds the only import V8 compiles a
+  // fast-call wrapper for; plugin instances import its wasm export.
+  v8::Local<v8::Context> context = worker.context.Get(isolate);
+  v8::TryCatch caught(isolate);
+  const std::vector<uint8_t> bytes = fastTrampolineModule();
+  v8::Local<v8::Function> host_function;
+  v8::Local<v8::WasmModuleObject> module;
+  if (!newFastFunction(worker, context).ToLocal(&host_function) ||
+      !v8::WasmModuleObject::Compile(isolate, {bytes.data(), bytes.size()}).ToLocal(&module)) {
+    return {};
+  }
+  v8::Local<v8::Object> host = v8::Object::New(isolate);
+  v8::Local<v8::Object> imports = v8::Object::New(isolate);
+  if (host->Set(context, v8String(isolate, "fast"), host_function).IsNothing() ||
+      imports->Set(context, v8String(isolate, "host"), host).IsNothing()) {
+    return {};
+  }
+  v8::Local<v8::Value> argv[] = {module, imports};
+  v8::Local<v8::Object> instance;
+  v8::Local<v8::Value> exports, trampoline;
+  if (!worker.instance_constructor.Get(isolate)->NewInstance(context, 2, argv).ToLocal(&instance) ||
+      !instance->Get(context, v8String(isolate, "exports")).ToLocal(&exports) || !exports->IsObject() ||
+      !exports.As<v8::Object>()->Get(context, v8String(isolate, "fast")).ToLocal(&trampoline) ||
+      !trampoline->IsFunction()) {
+    return {};
+  }
+  worker.fast_function.Reset(isolate, trampoline.As<v8::Function>());
+  return trampoline.As<v8::Function>();
 }
 
 }  // namespace wasmgate::runtime::v8backend

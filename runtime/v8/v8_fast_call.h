@@ -10,8 +10,9 @@
 // - there is one fast host function on a worker, and each plugin's fast imports reach it through
 //   the import wrapper module (runtime/import_wrapper_module.h), which passes the V8Instance's
 //   address (an i64 global of the wrapper instance, which the plugin cannot reach), the import's
-//   index and kFastParams parameters (the import's, then zeros): one signature, because V8 10.2
-//   compiles a wrapper for each fast-call import of each instance (~0.1-0.2 ms apiece);
+//   index and kFastParams parameters (the import's, then zeros); V8 10.2 compiles a wrapper for
+//   each fast-call import of each instance (~0.35 ms), so that one import is made once per worker,
+//   in a trampoline module whose wasm export the plugins' wrappers import;
 // - a trap is answered with kFastTrap and the wrapper executes `unreachable` (the message waits
 //   in the worker for the Instance::call() that fails); a copy that needs the guest's allocator
 //   is answered with kFastRetry and the wrapper calls the import's usual host function.
@@ -36,8 +37,8 @@ struct ImportBinding;
 // The V8 flag that turns fast calls on (set by initializeV8), or "" if this V8 has none we can use.
 const char* fastCallFlag();
 
-// The function every fast import calls on `worker` ("host" "fast"), made on first use; empty if
-// this build has no fast path.
+// The function every fast import calls on `worker` ("host" "fast"): the trampoline module's
+// export, made on first use; empty if this build has no fast path or it cannot be made.
 v8::Local<v8::Function> fastImportFunction(WorkerIsolate& worker);
 
 // Runs `binding`'s host function for `call` and returns what its wrapper reads: the result, a

@@ -211,5 +211,18 @@ TEST(ImportWrapperModuleTest, IsAValidModuleForAnyMixOfImports) {
   }
 }
 
+TEST(ImportWrapperModuleTest, TheFastTrampolineCallsItsImportWithTheSameSignature) {
+  auto compiled = v8Engine().compile(fastTrampolineModule(), "fast-trampoline");
+  ASSERT_TRUE(compiled.ok()) << compiled.message();
+  const ModuleInfo& info = compiled.value()->info();
+  ASSERT_EQ(info.imports.size(), 1u);
+  EXPECT_EQ(info.imports[0].name, "fast");
+  ASSERT_EQ(info.imports[0].sig.params.size(), kFastParams + 2);
+  EXPECT_EQ(info.imports[0].sig.params[0], ValType::I64);
+  const ExportInfo* fast = info.findExport("fast");
+  ASSERT_NE(fast, nullptr);
+  EXPECT_EQ(fast->sig, info.imports[0].sig);
+}
+
 }  // namespace
 }  // namespace wasmgate::runtime
