@@ -2,7 +2,6 @@
 // code, in the wasm binary format.
 #include "runtime/import_wrapper_module.h"
 
-#include <algorithm>
 #include <initializer_list>
 #include <iterator>
 #include <string>

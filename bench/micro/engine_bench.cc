@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -100,7 +101,7 @@ void BM_ThreeCallsInSequence(benchmark::State& state) {
 BENCHMARK(BM_ThreeCallsInSequence);
 
 // A host function returning 16 bytes to the guest (as proxy_get_header_map_value does), from a
-// guest loop of kCalls: with the copy deferred to the copy-out module (copies_out), and the old
+// guest loop of kCalls: with the copy deferred to the import wrapper module (copies_out), and the old
 // way, re-entering the guest's allocator from the host function. "per_call" is one of them.
 void copyOut16(HostCall& call) {
   static constexpr char kValue[] = "0123456789abcdef";
@@ -148,28 +149,22 @@ BENCHMARK(BM_CopyOutDeferred);
 BENCHMARK(BM_CopyOutReentrant);
 
 // One iteration is one guest loop making kCalls imports; "per_call" is the cost of one.
-void BM_GuestToHostCall(benchmark::State& state) {
+void guestToHostLoop(benchmark::State& state, std::span<const HostFunction* const> imports) {
   constexpr uint64_t kCalls = 1000;
   auto worker = v8Engine().newWorker();
-  auto instance = mustInstantiate(*worker, *benchModule(), kImports);
-  const FunctionHandle loop = *instance->function("call_host");
-  for (auto _ : state) benchmark::DoNotOptimize(instance->call(loop, {kCalls}).value());
-  state.counters["per_call"] =
-      benchmark::Counter(kCalls, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
-}
-BENCHMARK(BM_GuestToHostCall);
-
-// The same loop with the import marked fast.
-void BM_GuestToHostFastCall(benchmark::State& state) {
-  constexpr uint64_t kCalls = 1000;
-  auto worker = v8Engine().newWorker();
-  auto instance = mustInstantiate(*worker, *benchModule(), kFastImports);
+  auto instance = mustInstantiate(*worker, *benchModule(), imports);
   const FunctionHandle loop = *instance->function("call_host");
   for (auto _ : state) benchmark::DoNotOptimize(instance->call(loop, {kCalls}).value());
   state.counters["per_call"] =
       benchmark::Counter(kCalls, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   state.counters["fast_calls"] = static_cast<double>(worker->fastHostCalls());
 }
+
+void BM_GuestToHostCall(benchmark::State& state) { guestToHostLoop(state, kImports); }
+BENCHMARK(BM_GuestToHostCall);
+
+// The same loop with the import marked fast.
+void BM_GuestToHostFastCall(benchmark::State& state) { guestToHostLoop(state, kFastImports); }
 BENCHMARK(BM_GuestToHostFastCall);
 
 void BM_MemoryView(benchmark::State& state) {

@@ -36,7 +36,7 @@ struct ImportBinding {
   bool copying = false;  // behind the import wrapper module's copy-out (HostFunction::copies_out)
 };
 
-// A copy begun with HostCall::deferCopyOut, finished by the copy-out module's "complete" once the
+// A copy begun with HostCall::deferCopyOut, finished by the import wrapper module's "complete" once the
 // guest allocated memory for it.
 struct PendingCopyOut final : CopyOutDeferral {
   std::span<uint8_t> begin(size_t size, uint32_t ptr_ptr, uint32_t size_ptr, uint32_t failure_result) override;
@@ -72,7 +72,7 @@ class V8Instance final : public Instance {
 
   WorkerIsolate& worker() { return *worker_; }
 
-  // For the trampolines: the deferral a copying import may use (null until the copy-out module's
+  // For the trampolines: the deferral a copying import may use (null until the import wrapper module's
   // table holds the allocator), and the copy it may have begun.
   PendingCopyOut* copyOutDeferral() { return copy_out_ready_ ? &copy_out_ : nullptr; }
   PendingCopyOut& pendingCopyOut() { return copy_out_; }

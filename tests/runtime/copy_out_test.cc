@@ -1,5 +1,5 @@
 // Deferred copies (HostCall::deferCopyOut) on real modules (tests/wat/engine_copy_out*.wat): a
-// copying import hands its bytes over and the engine allocates through the copy-out module; a
+// copying import hands its bytes over and the engine allocates through the import wrapper module; a
 // failed or trapping allocation; a second copy in one call; imports and modules that cannot defer.
 #include <algorithm>
 #include <cstring>
@@ -191,16 +191,16 @@ TEST(ImportWrapperModuleTest, IsAValidModuleForAnyMixOfImports) {
     auto compiled = v8Engine().compile(importWrapperModule(wrapped), "import-wrapper");
     ASSERT_TRUE(compiled.ok()) << compiled.message();
     const ModuleInfo& info = compiled.value()->info();
-    const size_t fast_counts =  // one "host" "fast" for all of them
+    const size_t fast_functions =  // one "host" "fast" for all of them
         std::any_of(wrapped.begin(), wrapped.end(), [](const W& w) { return w.fast; }) ? 1 : 0;
-    const size_t first = fast_counts > 0 ? 1 : 0;  // the instance global comes first
-    ASSERT_EQ(info.imports.size(), first + 1 + fast_counts + wrapped.size());
-    if (fast_counts > 0) {
+    const size_t first = fast_functions > 0 ? 1 : 0;  // the instance global comes first
+    ASSERT_EQ(info.imports.size(), first + 1 + fast_functions + wrapped.size());
+    if (fast_functions > 0) {
       EXPECT_EQ(info.imports[0].kind, ExternKind::Global);
     }
     EXPECT_EQ(info.imports[first].name, "complete");
     for (size_t k = 0; k < wrapped.size(); ++k) {
-      const ImportInfo& host = info.imports[first + 1 + fast_counts + k];
+      const ImportInfo& host = info.imports[first + 1 + fast_functions + k];
       EXPECT_EQ(host.name, std::to_string(k));
       EXPECT_EQ(host.sig.params.size(), wrapped[k].params);
       const ExportInfo* wrapper = info.findExport(std::to_string(k));
