@@ -29,6 +29,17 @@ constexpr size_t kMaxAhead = 64u << 20;
 constexpr int kTestRcvBuf = 256 << 10;
 constexpr long kMaxRssGrowthKb = 16 * 1024;
 
+// The RSS bound holds in the Release suite. Under ASan the quarantine keeps every freed read
+// buffer resident, so RSS grows with the bytes that passed through the gateway (socket buffers'
+// worth, over 10 MiB on loopback) rather than with what it holds; the `ahead` bound still runs.
+void expectBoundedRssGrowth(long growth_kb) {
+#ifdef WASMGATE_ASAN
+  (void)growth_kb;
+#else
+  EXPECT_LT(growth_kb, kMaxRssGrowthKb) << "gateway RSS grew by " << growth_kb << " kB";
+#endif
+}
+
 // Resident set of a process, from /proc (kB); -1 if unreadable.
 long rssKb(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -132,7 +143,7 @@ TEST(GatewayFlow, SlowClientPausesTheUpstream) {
   long growth = rssKb(gw.pid()) - rss_before;
   std::printf("[flow] client paused: upstream ahead %zu bytes, gateway RSS +%ld kB\n", ahead, growth);
   EXPECT_LT(ahead, kMaxAhead) << "the upstream kept being read while the client read nothing";
-  EXPECT_LT(growth, kMaxRssGrowthKb) << "gateway RSS grew by " << growth << " kB";
+  expectBoundedRssGrowth(growth);
   HttpResponse stats = httpGet(admin, "/stats");
   EXPECT_EQ(stats.status, 200);
 
@@ -204,7 +215,7 @@ TEST(GatewayFlow, SlowUpstreamPausesTheClient) {
   release = true;
   std::printf("[flow] upstream paused: client ahead %zu bytes, gateway RSS +%ld kB\n", ahead, growth);
   EXPECT_LT(ahead, kMaxAhead) << "the client kept being read while the upstream read nothing";
-  EXPECT_LT(growth, kMaxRssGrowthKb) << "gateway RSS grew by " << growth << " kB";
+  expectBoundedRssGrowth(growth);
   sender.join();
 
   std::string response;
@@ -239,7 +250,7 @@ TEST(GatewayFlow, SlowClientPausesAWebSocketTunnel) {
   long growth = rssKb(gw.pid()) - rss_before;
   std::printf("[flow] tunnel client paused: upstream ahead %zu bytes, gateway RSS +%ld kB\n", ahead, growth);
   EXPECT_LT(ahead, kMaxAhead) << "the tunnel's upstream kept being read while the client read nothing";
-  EXPECT_LT(growth, kMaxRssGrowthKb) << "gateway RSS grew by " << growth << " kB";
+  expectBoundedRssGrowth(growth);
   // Reading resumes the tunnel: everything arrives.
   size_t received = head.size() - (head.find("\r\n\r\n") + 4);
   char buf[kBlock];

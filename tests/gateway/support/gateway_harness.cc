@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "gateway/http/parser.h"
@@ -22,16 +23,37 @@ namespace wasmgate::test {
 
 using Clock = std::chrono::steady_clock;
 
-int freePort() {
+namespace {
+
+bool canBindLoopback(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   ::close(fd);
-  return ntohs(addr.sin_port);
+  return ok;
+}
+
+}  // namespace
+
+// Ports come from below the kernel's ephemeral range (32768+ here), so a port handed out and
+// then released cannot be taken by an outgoing connection before the server under test binds
+// it. Each process walks the range from its own pseudo-random start, and never hands out a port
+// twice, so tests running side by side under ctest -j rarely meet.
+int freePort() {
+  constexpr int kFirst = 20000, kCount = 12000;
+  static std::mutex mutex;
+  static unsigned next = static_cast<unsigned>(::getpid()) * 2654435761u ^
+                         static_cast<unsigned>(Clock::now().time_since_epoch().count());
+  std::lock_guard<std::mutex> lock(mutex);
+  for (int tries = 0; tries < kCount; ++tries) {
+    int port = kFirst + static_cast<int>(next++ % kCount);
+    if (canBindLoopback(port)) return port;
+  }
+  return 0;
 }
 
 int connectLocal(int port) {

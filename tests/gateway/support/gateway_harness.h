@@ -15,6 +15,17 @@
 
 #include "gateway/http/message.h"
 
+// Set when this test binary (and so the gateway it starts, built alongside) runs under ASan.
+// Tests that bound a process's RSS skip that bound then: ASan's quarantine keeps freed memory
+// resident, so RSS follows the bytes that passed through rather than the bytes held.
+#if defined(__SANITIZE_ADDRESS__)
+#define WASMGATE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WASMGATE_ASAN 1
+#endif
+#endif
+
 namespace wasmgate::test {
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
