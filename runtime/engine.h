@@ -130,10 +130,13 @@ enum class ChainKind : uint8_t {
 
 // The host's side of a HeaderCallbacks or StreamStarts chain: called after plugin `index`'s
 // headers callback returned `result`; answers 0 to stop, or what the next plugin needs (the
-// module's "next" in runtime/sequence_module.h).
+// module's "next" in runtime/sequence_module.h). An engine may call `fn` where the guest must
+// not be entered (V8's fast calls) only when `needs_guest` is set and answers false for the same
+// index; otherwise it calls `fn` where it may.
 struct ChainCheckpoint {
   uint64_t (*fn)(void* data, uint32_t index, uint32_t result);
   void* data;
+  bool (*needs_guest)(void* data, uint32_t index) = nullptr;
 };
 
 // Functions of several instances of one worker, called one after the other in one entry into the
@@ -225,6 +228,9 @@ class WorkerEngine {
   virtual uint64_t guestEntries() const { return 0; }
   // Host function calls made through the engine's fast path so far (HostFunction::fast).
   virtual uint64_t fastHostCalls() const { return 0; }
+  // Chain checkpoints (ChainCheckpoint) answered through the fast path so far; the others took
+  // the engine's usual path.
+  virtual uint64_t fastCheckpoints() const { return 0; }
 
   // Stops guest code running on this worker, if any (any thread may call it). The interrupted
   // call fails with "terminated"; a later call is not affected.

@@ -191,6 +191,8 @@ std::vector<uint8_t> importWrapperModule(std::span<const WrappedImport> imports)
   return out;
 }
 
+FuncSig fastHostSignature() { return fastSig(kFastParams); }
+
 std::vector<uint8_t> fastTrampolineModule() {
   std::vector<uint8_t> out(std::begin(kMagicAndVersion), std::end(kMagicAndVersion));
   std::vector<uint8_t> section = {0x01};  // one type

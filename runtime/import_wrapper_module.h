@@ -32,6 +32,8 @@
 #include <span>
 #include <vector>
 
+#include "runtime/module_info.h"
+
 namespace wasmgate::runtime {
 
 // The bit a copying import's answer carries when the host wants guest memory for a copy.
@@ -42,6 +44,12 @@ inline constexpr uint32_t kFastTrap = 0xffffffffu;
 inline constexpr uint32_t kFastRetry = 0xfffffffeu;
 // The import index a fast copying wrapper passes to complete its copy.
 inline constexpr uint32_t kFastComplete = 0xffffffffu;
+// The indices a chain module (runtime/sequence_module.h) passes with its chain's handle instead
+// of an instance's: run the chain's checkpoint (parameters: the callback's index, its result;
+// answer: the low 32 bits of the checkpoint's answer, or kFastRetry when the checkpoint must run
+// where it may enter the guest), and give the high 32 bits of the last answer.
+inline constexpr uint32_t kFastChainNext = 0xfffffffdu;
+inline constexpr uint32_t kFastChainHigh = 0xfffffffcu;
 // The parameters of "host" "fast" after the instance and the index: the most a fast import may
 // have (every proxy-wasm function that qualifies has at most 5).
 inline constexpr uint32_t kFastParams = 5;
@@ -62,5 +70,8 @@ std::vector<uint8_t> importWrapperModule(std::span<const WrappedImport> imports)
 // V8 10.2 compiles the wrapper of a fast-call import for each instance that imports it; through
 // this module that is once per worker, and each plugin instance imports a wasm function instead.
 std::vector<uint8_t> fastTrampolineModule();
+
+// The signature of "host" "fast": (i64 handle, i32 index, i32 x kFastParams) -> i32.
+FuncSig fastHostSignature();
 
 }  // namespace wasmgate::runtime

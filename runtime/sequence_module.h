@@ -32,7 +32,13 @@ FuncSig sequenceSignature(std::span<const FuncSig> sigs);
 // gets its result and index and answers 0 to stop, or the next callback's num_headers plus one
 // (a callback may add or remove headers, so the count is the host's to give). Empty if a
 // signature is not one of the two header callback shapes.
-std::vector<uint8_t> headerChainModule(std::span<const FuncSig> sigs);
+//
+// With `fast_next`, "run" asks the engine's fast path first: the module also imports "host"
+// "fast" (runtime/import_wrapper_module.h's fastHostSignature) and the immutable i64 global
+// "host" "chain" (the engine's handle of the chain), and calls fast(chain, kFastChainNext, index,
+// result, 0, 0, 0); only on kFastRetry does it call "seq" "next" (for a checkpoint that may enter
+// the guest, which a fast call must not). "step" is then global 1.
+std::vector<uint8_t> headerChainModule(std::span<const FuncSig> sigs, bool fast_next = false);
 
 // The start of a stream in several plugins: for each plugin i, proxy_on_context_create
 // ("seq" "2i", (i32 id, i32 root) -> ()) then proxy_on_request_headers ("seq" "2i+1", one of the
@@ -40,7 +46,8 @@ std::vector<uint8_t> headerChainModule(std::span<const FuncSig> sigs);
 // num_headers, i32 end_of_stream, i32 id_0, i32 root_0, i32 root_1, ...) -> (). "next" answers 0
 // to stop, or the next plugin's new stream id in its high 32 bits and its num_headers plus one in
 // the low ones (the host creates each stream context only when the chain reaches it). "step" is
-// the index of the import being called. Empty if a signature does not fit.
-std::vector<uint8_t> startChainModule(std::span<const FuncSig> sigs);
+// the index of the import being called. Empty if a signature does not fit. `fast_next` as for
+// headerChainModule; the fast answer's high half comes from fast(chain, kFastChainHigh, 0, ...).
+std::vector<uint8_t> startChainModule(std::span<const FuncSig> sigs, bool fast_next = false);
 
 }  // namespace wasmgate::runtime

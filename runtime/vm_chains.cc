@@ -139,6 +139,13 @@ uint64_t headersCheckpoint(void* data, uint32_t index, uint32_t result) {
   return *next + 1;
 }
 
+// Whether headersCheckpoint() would enter guest code: only the deferred actions of the link that
+// just returned can (the filter's `between` only records answers).
+bool headersCheckpointNeedsGuest(void* data, uint32_t index) {
+  const HeadersRun& run = *static_cast<const HeadersRun*>(data);
+  return run.in_link && index == run.ran && run.links[index].vm->state().hasDeferred();
+}
+
 }  // namespace
 
 size_t WasmVm::onResponseHeadersChained(std::span<HeadersLink> links, uint32_t num_headers, bool end_of_stream,
@@ -171,7 +178,7 @@ size_t WasmVm::onResponseHeadersChained(std::span<HeadersLink> links, uint32_t n
 
   run.saved = links[0].vm->state_->enterChained(links[0].stream_id);
   run.in_link = true;
-  const ChainCheckpoint checkpoint{headersCheckpoint, &run};
+  const ChainCheckpoint checkpoint{headersCheckpoint, &run, headersCheckpointNeedsGuest};
   Result<uint64_t> r = chain->call(c.args, &checkpoint);
   if (!r.ok() && run.in_link) {
     // The link that was running trapped: its VM fails, the links after it do not run.
@@ -227,6 +234,12 @@ uint64_t startCheckpoint(void* data, uint32_t index, uint32_t result) {
   return uint64_t{run.id} << 32 | (uint64_t{*next} + 1);
 }
 
+// As headersCheckpointNeedsGuest, for startCheckpoint().
+bool startCheckpointNeedsGuest(void* data, uint32_t index) {
+  const StartRun& run = *static_cast<const StartRun*>(data);
+  return run.in_link && index == run.ran && run.links[index].vm->state().hasDeferred();
+}
+
 }  // namespace
 
 size_t WasmVm::startStreamsChained(std::span<StartLink> links, uint32_t num_headers, bool end_of_stream,
@@ -263,7 +276,7 @@ size_t WasmVm::startStreamsChained(std::span<StartLink> links, uint32_t num_head
   c.args[2] = run.id;
   run.saved = first.enterChained(run.id);
   run.in_link = true;
-  const ChainCheckpoint checkpoint{startCheckpoint, &run};
+  const ChainCheckpoint checkpoint{startCheckpoint, &run, startCheckpointNeedsGuest};
   Result<uint64_t> r = chain->call(c.args, &checkpoint);
   if (!r.ok() && run.in_link) {
     // The plugin that was starting trapped: its VM fails, its stream never started, the plugins

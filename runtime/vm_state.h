@@ -135,6 +135,8 @@ class VmState final : public GuestHost {
   void afterOutermostCall() {
     if (depth_ == 0) runDeferred();
   }
+  // Whether actions wait for the outermost call to return (they may enter guest code).
+  bool hasDeferred() const { return !deferred_.empty(); }
   // Runs `action` after the outermost guest call returns, or now if no call is running.
   void defer(std::function<void()> action);
   void forceStop() { stop_forced_ = true; }

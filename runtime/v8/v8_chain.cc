@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <vector>
 
+#include "runtime/import_wrapper_module.h"
 #include "runtime/sequence_module.h"
 #include "runtime/v8/v8_call.h"
+#include "runtime/v8/v8_fast_call.h"
 #include "runtime/v8/v8_instance.h"
 #include "runtime/v8/v8_platform.h"
 
@@ -47,6 +49,7 @@ bool V8Instance::buildChain(V8CrossChain& chain, std::span<const InstanceFunctio
   JsScope scope(*worker_);
   v8::Isolate* isolate = worker_->isolate;
   v8::Local<v8::Object> imported = v8::Object::New(isolate);
+  v8::Local<v8::Object> import_object = v8::Object::New(isolate);
   std::vector<FuncSig> sigs;
   for (size_t i = 0; i < fns.size(); ++i) {
     auto* instance = dynamic_cast<V8Instance*>(fns[i].instance);
@@ -64,8 +67,10 @@ bool V8Instance::buildChain(V8CrossChain& chain, std::span<const InstanceFunctio
     bytes = sequenceModule(sigs);
   } else {
     const bool starts = chain.kind == ChainKind::StreamStarts;
+    // The checkpoint through the fast path when there is one (the module falls back to "next").
+    const v8::Local<v8::Function> fast = fastImportFunction(*worker_);
     chain.sig = FuncSig{std::vector<ValType>(starts ? sigs.size() / 2 + 3 : sigs.size() + 2, ValType::I32), {}};
-    bytes = starts ? startChainModule(sigs) : headerChainModule(sigs);
+    bytes = starts ? startChainModule(sigs, !fast.IsEmpty()) : headerChainModule(sigs, !fast.IsEmpty());
     v8::Local<v8::Function> next;
     if (bytes.empty() ||
         !v8::Function::New(scope.context, chainCheckpoint, v8::External::New(isolate, &chain), 2,
@@ -74,11 +79,19 @@ bool V8Instance::buildChain(V8CrossChain& chain, std::span<const InstanceFunctio
         imported->Set(scope.context, v8String(isolate, "next"), next).IsNothing()) {
       return false;
     }
+    if (!fast.IsEmpty()) {
+      const auto handle = static_cast<int64_t>(reinterpret_cast<uintptr_t>(&chain));
+      v8::Local<v8::Object> host = v8::Object::New(isolate);
+      if (host->Set(scope.context, v8String(isolate, "fast"), fast).IsNothing() ||
+          host->Set(scope.context, v8String(isolate, "chain"), v8::BigInt::New(isolate, handle)).IsNothing() ||
+          import_object->Set(scope.context, v8String(isolate, "host"), host).IsNothing()) {
+        return false;
+      }
+    }
   }
   if (sigs.empty() || chain.sig.params.size() > kMaxParams || chain.sig.results.size() > 1) return false;
   v8::Local<v8::WasmModuleObject> module;
   if (!v8::WasmModuleObject::Compile(isolate, {bytes.data(), bytes.size()}).ToLocal(&module)) return false;
-  v8::Local<v8::Object> import_object = v8::Object::New(isolate);
   if (import_object->Set(scope.context, v8String(isolate, "seq"), imported).IsNothing()) return false;
   v8::Local<v8::Value> argv[] = {module, import_object};
   v8::Local<v8::Object> instance;
@@ -94,15 +107,26 @@ bool V8Instance::buildChain(V8CrossChain& chain, std::span<const InstanceFunctio
   return true;
 }
 
+uint64_t V8CrossChain::runCheckpoint(uint32_t index, uint32_t result, bool fast) {
+  if (checkpoint == nullptr) return last_answer_ = 0;
+  if (fast && (checkpoint->needs_guest == nullptr || checkpoint->needs_guest(checkpoint->data, index))) {
+    return kFastRetry;
+  }
+  // The callback that just returned may have grown its memory, and the host may now read any.
+  for (V8Instance* member : members) member->forgetMemoryView();
+  const bool was_fast = worker->in_fast_call;
+  worker->in_fast_call = worker->in_fast_call || fast;
+  last_answer_ = checkpoint->fn(checkpoint->data, index, result);
+  worker->in_fast_call = was_fast;
+  return last_answer_;
+}
+
 void V8Instance::chainCheckpoint(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto& chain = *static_cast<V8CrossChain*>(info.Data().As<v8::External>()->Value());
-  // The callback that just returned may have grown its memory, and the host may now read any.
-  for (V8Instance* member : chain.members) member->forgetMemoryView();
   v8::Isolate* isolate = info.GetIsolate();
   const auto result = static_cast<uint32_t>(toWord(info[0], ValType::I32, isolate));
   const auto index = static_cast<uint32_t>(toWord(info[1], ValType::I32, isolate));
-  const ChainCheckpoint* checkpoint = chain.checkpoint;
-  const uint64_t answer = checkpoint != nullptr ? checkpoint->fn(checkpoint->data, index, result) : 0;
+  const uint64_t answer = chain.runCheckpoint(index, result, false);
   if (chain.kind == ChainKind::StreamStarts) {
     info.GetReturnValue().Set(v8::BigInt::NewFromUnsigned(isolate, answer));
   } else {

@@ -38,7 +38,22 @@ namespace {
 // longer than the plugin instance, which only the V8Instance calls.
 V8Instance* instanceOf(uint64_t handle) { return reinterpret_cast<V8Instance*>(static_cast<uintptr_t>(handle)); }
 
+// A chain module's checkpoint calls pass the chain's address instead (V8CrossChain, which lives
+// as long as its module instance can be called).
+V8CrossChain* chainOf(uint64_t handle) { return reinterpret_cast<V8CrossChain*>(static_cast<uintptr_t>(handle)); }
+bool isChainIndex(uint32_t index) { return index == kFastChainNext || index == kFastChainHigh; }
+
+// kFastChainNext (args: the callback's index, its result) or kFastChainHigh.
+uint32_t runChainCheckpoint(uint64_t handle, uint32_t index, const uint64_t* args, bool fast) {
+  V8CrossChain& chain = *chainOf(handle);
+  if (index == kFastChainHigh) return chain.answerHigh();
+  const uint64_t answer = chain.runCheckpoint(static_cast<uint32_t>(args[0]), static_cast<uint32_t>(args[1]), fast);
+  if (fast && answer != kFastRetry) ++chain.worker->fast_checkpoints;
+  return static_cast<uint32_t>(answer);
+}
+
 uint32_t runFast(uint64_t handle, uint32_t index, const uint64_t* args) {
+  if (isChainIndex(index)) return runChainCheckpoint(handle, index, args, true);
   V8Instance& instance = *instanceOf(handle);
   WorkerIsolate& worker = instance.worker();
   instance.forgetMemoryView();
@@ -77,11 +92,15 @@ struct FastEntry<std::index_sequence<I...>> {
 void fastImportSlowPath(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   if (info.Length() < 2) return;
-  V8Instance& instance = *instanceOf(toWord(info[0], ValType::I64, isolate));
+  const uint64_t handle = toWord(info[0], ValType::I64, isolate);
   const auto index = static_cast<uint32_t>(toWord(info[1], ValType::I32, isolate));
   uint64_t args[kFastParams] = {};
   const int count = std::min(info.Length() - 2, static_cast<int>(kFastParams));
   for (int i = 0; i < count; ++i) args[i] = toWord(info[i + 2], ValType::I32, isolate);
+  if (isChainIndex(index)) {
+    return info.GetReturnValue().Set(static_cast<int32_t>(runChainCheckpoint(handle, index, args, false)));
+  }
+  V8Instance& instance = *instanceOf(handle);
   instance.forgetMemoryView();
   if (index == kFastComplete) return info.GetReturnValue().Set(static_cast<int32_t>(instance.completeCopyOut(args[0])));
   const ImportBinding* binding = instance.binding(index);

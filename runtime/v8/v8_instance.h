@@ -133,6 +133,12 @@ class V8CrossChain final : public CrossChain {
   Result<uint64_t> call(std::span<const uint64_t> args, const ChainCheckpoint* checkpoint) override;
   std::optional<uint32_t> step() override;
 
+  // The checkpoint after link `index` returned `result` (the module's "next"); 0 without one.
+  // Where the guest must not be entered (`fast`), answers kFastRetry instead when the checkpoint
+  // says it needs the guest. Keeps the answer for answerHigh().
+  uint64_t runCheckpoint(uint32_t index, uint32_t result, bool fast);
+  uint32_t answerHigh() const { return static_cast<uint32_t>(last_answer_ >> 32); }
+
   // What the chain was built from, in order: it is looked up by these.
   ChainKind kind = ChainKind::Sequence;
   std::vector<std::pair<const Instance*, uint32_t>> links;
@@ -144,6 +150,9 @@ class V8CrossChain final : public CrossChain {
   FuncSig sig;
   v8::Global<v8::Function> run;
   v8::Global<v8::Object> step_global;
+
+ private:
+  uint64_t last_answer_ = 0;
 };
 
 }  // namespace wasmgate::runtime::v8backend

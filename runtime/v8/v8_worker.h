@@ -70,6 +70,7 @@ struct WorkerIsolate {
   bool fast_trap_pending = false;
   std::string fast_trap_message;
   uint64_t fast_calls = 0;
+  uint64_t fast_checkpoints = 0;  // chain checkpoints answered on the fast path
 
   // The chains across instances built so far (V8Instance::chainAcross). A V8Instance drops the
   // ones it is part of when it is destroyed, so no chain can call into a freed instance.
@@ -107,6 +108,7 @@ class V8Worker final : public WorkerEngine {
   void terminate() override { isolate_->terminate(); }
   uint64_t guestEntries() const override { return isolate_->outermost_calls; }
   uint64_t fastHostCalls() const override { return isolate_->fast_calls; }
+  uint64_t fastCheckpoints() const override { return isolate_->fast_checkpoints; }
 
  private:
   std::shared_ptr<WorkerIsolate> isolate_;

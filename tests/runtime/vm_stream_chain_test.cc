@@ -168,6 +168,7 @@ TEST_F(VmHeaderChainTest, CallbacksRunInOneEntryEachWithTheHeaderCountTheHostGiv
   auto chain = links();
   std::vector<size_t> asked;
   const uint64_t before = worker->guestEntries();
+  const uint64_t fast_before = worker->fastCheckpoints();
   const size_t ran = WasmVm::onResponseHeadersChained(chain, 5, false, [&](size_t i) -> std::optional<uint32_t> {
     asked.push_back(i);
     EXPECT_TRUE(chain[i].action.ok()) << "the answer is there when the host is asked";
@@ -175,6 +176,7 @@ TEST_F(VmHeaderChainTest, CallbacksRunInOneEntryEachWithTheHeaderCountTheHostGiv
   });
   EXPECT_EQ(ran, 3u);
   EXPECT_EQ(worker->guestEntries(), before + 1);
+  EXPECT_EQ(worker->fastCheckpoints(), fast_before + 3) << "nothing was deferred: every checkpoint took the fast path";
   EXPECT_EQ(asked, (std::vector<size_t>{0, 1, 2}));
   EXPECT_EQ(events(), (Events{"first response_headers 2 5 0", "second response_headers 2 10 0",
                               "third response_headers 2 11 0"}));
@@ -192,6 +194,7 @@ TEST_F(VmHeaderChainTest, TheHostStopsTheChainAndAStopOrLocalResponseIsSeenFirst
   addPlugin("third");
   hosts.log.clear();
   auto chain = links();
+  const uint64_t fast_before = worker->fastCheckpoints();
   const size_t ran = WasmVm::onResponseHeadersChained(chain, 5, false, [&](size_t i) -> std::optional<uint32_t> {
     // The local response already reached the stream (deferred actions ran) when the host is asked.
     if (i == 1) {
@@ -201,6 +204,9 @@ TEST_F(VmHeaderChainTest, TheHostStopsTheChainAndAStopOrLocalResponseIsSeenFirst
     return 6;
   });
   EXPECT_EQ(ran, 2u);
+  // The first checkpoint had nothing deferred; the second had the local response, which may run
+  // guest code, so it took the engine's usual path.
+  EXPECT_EQ(worker->fastCheckpoints(), fast_before + 1);
   EXPECT_EQ(chain[1].action.value(), abi::HeaderAction::StopAllIterationAndWatermark) << "a local response stops";
   EXPECT_EQ(events(), (Events{"first response_headers 2 5 0", "second response_headers 2 6 0"}));
   EXPECT_TRUE(streams[2]->control.actions.empty());
@@ -253,6 +259,7 @@ TEST_F(VmStartChainTest, PluginsStartTheirStreamsInOneEntryEachWithTheHeaderCoun
   hosts.log.clear();
   std::vector<size_t> asked;
   const uint64_t before = worker->guestEntries();
+  const uint64_t fast_before = worker->fastCheckpoints();
   const size_t ran = WasmVm::startStreamsChained(links, 4, true, [&](size_t i) -> std::optional<uint32_t> {
     asked.push_back(i);
     EXPECT_TRUE(links[i].started.ok()) << links[i].started.message();
@@ -260,6 +267,7 @@ TEST_F(VmStartChainTest, PluginsStartTheirStreamsInOneEntryEachWithTheHeaderCoun
   });
   EXPECT_EQ(ran, 3u);
   EXPECT_EQ(worker->guestEntries(), before + 1);
+  EXPECT_EQ(worker->fastCheckpoints(), fast_before + 3);
   EXPECT_EQ(asked, (std::vector<size_t>{0, 1, 2}));
   EXPECT_EQ(events(), (Events{"first context_create 2 1", "first request_headers 2 4 1", "second context_create 2 1",
                               "second request_headers 2 5 1", "third context_create 2 1",
@@ -320,6 +328,31 @@ TEST_F(VmStartChainTest, ATrapInContextCreateOrHeadersFailsThatPluginOnly) {
     EXPECT_FALSE(vms[2]->failed());
     EXPECT_EQ(vms[1]->state().context(2), nullptr) << "the failed start left no stream behind";
     EXPECT_EQ(vms[2]->state().context(2), nullptr);
+  }
+}
+
+TEST_F(VmStartChainTest, ACheckpointWithDeferredActionsTakesTheUsualPathAndTheChainGoesOn) {
+  addRoot("first");
+  addRoot("second", "request_headers local_response 403 no body \"\" -1");
+  addRoot("third");
+  hosts.log.clear();
+  const uint64_t fast_before = worker->fastCheckpoints();
+  // This host lets the chain go on after the local response, to show the answer of the usual
+  // path (the next stream's id and header count) reaching the module as the fast path's does.
+  const size_t ran = WasmVm::startStreamsChained(links, 4, false, [&](size_t i) -> std::optional<uint32_t> {
+    if (i == 1) {
+      EXPECT_EQ(streams[1]->control.actions, (std::vector<std::string>{"local 403"}));
+    }
+    return 7 + static_cast<uint32_t>(i);
+  });
+  EXPECT_EQ(ran, 3u);
+  EXPECT_EQ(worker->fastCheckpoints(), fast_before + 2) << "the first and third checkpoints had nothing deferred";
+  EXPECT_EQ(events(), (Events{"first context_create 2 1", "first request_headers 2 4 0", "second context_create 2 1",
+                              "second request_headers 2 7 0", "third context_create 2 1",
+                              "third request_headers 2 8 0"}));
+  for (size_t i = 0; i < links.size(); ++i) {
+    ASSERT_TRUE(links[i].started.ok()) << i;
+    EXPECT_EQ(links[i].started->id, 2u);
   }
 }
 
