@@ -12,7 +12,16 @@
 #              five-raw-hello), BASELINE (another wasmgate binary: every row runs with it too, as
 #              "baseline (...)", for a before/after of the same configurations), NGINX_ROW (1: also
 #              count nginx proxy_pass with bench/proxy.sh's config, the reference of the targets;
-#              0 to skip).
+#              0 to skip), STEADY (1: count the code a long-running gateway settles on, see below;
+#              0: V8's tiers as they are after the warm-up).
+#
+# Steady state: V8 first compiles a plugin with its baseline compiler (Liftoff) and moves each
+# function to its optimising compiler (TurboFan) once ~1.8 MB of that function's code has run
+# (--wasm-tiering-budget), which for code run once per request takes tens of thousands of
+# requests, more than a callgrind run can afford. With STEADY=1 (the default) the rows run with
+# WASMGATE_V8_FLAGS=--no-liftoff, everything compiled by TurboFan from the start; hello-world
+# counted so and after a 30 000-request warm-up with the usual tiers differ by 0.02 %
+# (docs/performance.md, 2026-12-06).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +29,8 @@ build=$(realpath -m "${1:-$here/../build}")
 wasmgate=$build/wasmgate
 REQUESTS=${REQUESTS:-3000}
 NGINX_ROW=${NGINX_ROW:-1}
+STEADY=${STEADY:-1}
+if [ "$STEADY" = 1 ]; then export WASMGATE_V8_FLAGS="--no-liftoff ${WASMGATE_V8_FLAGS:-}"; fi
 if [ -z "${PLUGIN_ROWS+x}" ]; then
   PLUGIN_ROWS="hello-world=$here/plugins/hello-world.yaml.in raw-hello=$here/plugins/raw-hello.yaml.in"
   PLUGIN_ROWS+=" five-header-plugins=$here/plugins/five-hello.yaml.in"
