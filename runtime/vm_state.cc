@@ -141,7 +141,7 @@ Context& VmState::addStream(uint32_t root_id, const StreamHost& host) {
   if (root_skips_) {
     if (const Context* root = context(root_id)) skipped = root->skipped;
   }
-  if (spare_stream_.empty()) {
+  if (spare_streams_.empty()) {
     auto ctx = std::make_unique<Context>();
     ctx->id = id;
     ctx->root_id = root_id;
@@ -149,16 +149,17 @@ Context& VmState::addStream(uint32_t root_id, const StreamHost& host) {
     ctx->skipped = skipped;
     return *contexts_.emplace(id, std::move(ctx)).first->second;
   }
-  // The last ended stream's map node and Context, reused: a stream costs no allocation here.
-  Context& ctx = *spare_stream_.mapped();
+  // An ended stream's map node and Context, reused: a stream costs no allocation here.
+  auto node = std::move(spare_streams_.back());
+  spare_streams_.pop_back();
+  Context& ctx = *node.mapped();
   ctx = Context{};
   ctx.id = id;
   ctx.root_id = root_id;
   ctx.host = host;
   ctx.skipped = skipped;
-  spare_stream_.key() = id;
-  contexts_.insert(std::move(spare_stream_));
-  spare_stream_ = {};
+  node.key() = id;
+  contexts_.insert(std::move(node));
   return ctx;
 }
 
@@ -170,7 +171,10 @@ void VmState::setRootSkips(Context& root, const SkippedCallbacks& skipped) {
 void VmState::removeContext(uint32_t id) {
   if (last_context_ != nullptr && last_context_->id == id) last_context_ = nullptr;
   auto node = contexts_.extract(id);
-  if (node && !node.mapped()->isRoot() && spare_stream_.empty()) spare_stream_ = std::move(node);
+  if (node && !node.mapped()->isRoot() && spare_streams_.size() < kSpareStreams) {
+    if (spare_streams_.capacity() == 0) spare_streams_.reserve(kSpareStreams);
+    spare_streams_.push_back(std::move(node));
+  }
 }
 
 std::vector<uint32_t> VmState::contextIds() const {

@@ -192,8 +192,10 @@ class VmState final : public GuestHost {
   // The context context() found last: every host call looks up the effective one, usually the
   // same as the call before (a Context never moves while it is in contexts_).
   Context* last_context_ = nullptr;
-  // One ended stream context kept for the next stream (see addStream).
-  std::unordered_map<uint32_t, std::unique_ptr<Context>>::node_type spare_stream_;
+  // Map nodes (with their Context) of ended streams, reused by the next streams: up to
+  // kSpareStreams, about as many as a worker's connections keep streams open on one VM at once.
+  static constexpr size_t kSpareStreams = 16;
+  std::vector<std::unordered_map<uint32_t, std::unique_ptr<Context>>::node_type> spare_streams_;
   // Some root context has skipped callbacks for its streams: addStream looks the root up.
   bool root_skips_ = false;
   uint32_t next_context_id_ = 1;
