@@ -93,6 +93,11 @@ class WasmVm {
   Result<abi::TrailerAction> onRequestTrailers(uint32_t stream_id, uint32_t num_trailers);
   Result<abi::HeaderAction> onResponseHeaders(uint32_t stream_id, uint32_t num_headers, bool end_of_stream);
   Result<abi::DataAction> onResponseBody(uint32_t stream_id, uint32_t body_size, bool end_of_stream);
+  // Whether onRequestBody / onResponseBody (`response`) of this stream would answer Continue
+  // without entering the guest: the plugin skips that callback for the stream, or does not export
+  // it. Cheaper than the call, which a host can then leave out (false when the VM failed or the
+  // stream is unknown: the call reports those).
+  bool bodyCallbackIsIdle(uint32_t stream_id, bool response);
   Result<abi::TrailerAction> onResponseTrailers(uint32_t stream_id, uint32_t num_trailers);
   // proxy_on_log, proxy_on_done, proxy_on_delete.
   wasmgate::Status finishStream(uint32_t stream_id);

@@ -141,6 +141,14 @@ Result<abi::TrailerAction> WasmVm::onRequestTrailers(uint32_t id, uint32_t num_t
 Result<abi::HeaderAction> WasmVm::onResponseHeaders(uint32_t id, uint32_t num_headers, bool end_of_stream) {
   return onHeaders(*state_, Export::OnResponseHeaders, id, num_headers, end_of_stream);
 }
+bool WasmVm::bodyCallbackIsIdle(uint32_t id, bool response) {
+  VmState& vm = *state_;
+  if (vm.failed()) return false;
+  const Export e = response ? Export::OnResponseBody : Export::OnRequestBody;
+  const Context* ctx = vm.context(id);
+  return ctx != nullptr && !ctx->isRoot() && (skipped(*ctx, e) || !vm.exportHandle(e));
+}
+
 Result<abi::DataAction> WasmVm::onResponseBody(uint32_t id, uint32_t body_size, bool end_of_stream) {
   return onBody(*state_, Export::OnResponseBody, id, body_size, end_of_stream);
 }

@@ -245,7 +245,10 @@ DataStatus WasmFilter::decodeData(std::string& data, bool end_stream) {
   body_is_request_ = true;
   in_call_ = true;
   plugin_.counters().calls++;
-  auto r = vm_->onRequestBody(stream_id_, static_cast<uint32_t>(data.size()), end_stream);
+  // A callback the plugin skips answers Continue: asked cheaply first (most plugins skip bodies).
+  auto r = vm_->bodyCallbackIsIdle(stream_id_, false)
+               ? Result<abi::DataAction>(abi::DataAction::Continue)
+               : vm_->onRequestBody(stream_id_, static_cast<uint32_t>(data.size()), end_stream);
   in_call_ = false;
   body_ = nullptr;
   if (!r) {
@@ -335,7 +338,9 @@ DataStatus WasmFilter::encodeData(std::string& data, bool end_stream) {
   body_is_request_ = false;
   in_call_ = true;
   plugin_.counters().calls++;
-  auto r = vm_->onResponseBody(stream_id_, static_cast<uint32_t>(data.size()), end_stream);
+  auto r = vm_->bodyCallbackIsIdle(stream_id_, true)
+               ? Result<abi::DataAction>(abi::DataAction::Continue)
+               : vm_->onResponseBody(stream_id_, static_cast<uint32_t>(data.size()), end_stream);
   in_call_ = false;
   body_ = nullptr;
   if (!r) {

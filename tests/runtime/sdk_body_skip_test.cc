@@ -1,7 +1,8 @@
 // The SDK asks the host to skip callbacks it would only answer Continue to
 // (wasmgate_skip_callbacks), on real example plugins: a header-only plugin gets no body
 // callbacks, a request-only plugin no response callbacks either, a plugin with body handlers gets
-// all of them, and what each plugin does is unchanged.
+// all of them, and what each plugin does is unchanged. WasmVm::bodyCallbackIsIdle, which lets the
+// gateway leave such calls out, agrees with what each call does.
 #include <gtest/gtest.h>
 
 #include "runtime/vm_state.h"
@@ -23,18 +24,31 @@ class SdkBodySkipTest : public ::testing::Test {
     id = s.value();
   }
 
+  // One body callback. What bodyCallbackIsIdle() said before it must be what it did: idle
+  // exactly when it did not enter the guest, and then it answered Continue.
+  void body(bool response, uint32_t size, bool end) {
+    const bool idle = vm->bodyCallbackIsIdle(id, response);
+    const uint64_t before = vm->state().guestEntries();
+    auto r = response ? vm->onResponseBody(id, size, end) : vm->onRequestBody(id, size, end);
+    ASSERT_TRUE(r.ok()) << r.message();
+    EXPECT_EQ(idle, vm->state().guestEntries() == before) << (response ? "response" : "request") << " body";
+    if (idle) {
+      EXPECT_EQ(r.value(), abi::DataAction::Continue);
+    }
+  }
+
   // A POST with a two-chunk body answered with a two-chunk body; the guest entries it took.
   uint64_t runStream() {
     const uint64_t before = vm->state().guestEntries();
     stream.headers.maps[0] = {{":authority", "example.com"}, {":path", "/p"}, {":method", "POST"},
                               {":scheme", "http"}, {"content-type", "text/plain"}};
     EXPECT_TRUE(vm->onRequestHeaders(id, 5, false).ok());
-    EXPECT_TRUE(vm->onRequestBody(id, 3, false).ok());
-    EXPECT_TRUE(vm->onRequestBody(id, 0, true).ok());
+    body(false, 3, false);
+    body(false, 0, true);
     stream.headers.maps[2] = {{":status", "200"}, {"content-type", "text/plain"}};
     EXPECT_TRUE(vm->onResponseHeaders(id, 2, false).ok());
-    EXPECT_TRUE(vm->onResponseBody(id, 5, false).ok());
-    EXPECT_TRUE(vm->onResponseBody(id, 0, true).ok());
+    body(true, 5, false);
+    body(true, 0, true);
     EXPECT_TRUE(vm->finishStream(id).ok());
     return vm->state().guestEntries() - before;
   }
@@ -71,6 +85,18 @@ TEST_F(SdkBodySkipTest, ARequestOnlyPluginGetsNoResponseCallbacks) {
   // request headers, and log + done + delete in one entry: no body, no response callback.
   EXPECT_EQ(runStream(), 2u);
   EXPECT_EQ(stream.headers.maps[0].back(), (std::pair<std::string, std::string>{"x-pinned", "1"}));
+}
+
+TEST_F(SdkBodySkipTest, AModuleWithoutBodyCallbacksIsIdleAndAnUnknownOrFailedStreamIsNot) {
+  // raw_hello exports no body callbacks at all.
+  start("raw_hello", "");
+  EXPECT_TRUE(vm->bodyCallbackIsIdle(id, false));
+  EXPECT_TRUE(vm->bodyCallbackIsIdle(id, true));
+  EXPECT_FALSE(vm->bodyCallbackIsIdle(id + 100, true)) << "an unknown stream is the call's to report";
+  EXPECT_FALSE(vm->bodyCallbackIsIdle(vm->state().context(id)->root_id, true)) << "a root context has no body";
+  vm->state().failIn(Export::OnRequestHeaders, "made to fail by the test");
+  EXPECT_FALSE(vm->bodyCallbackIsIdle(id, true)) << "a failed VM's call reports the failure";
+  EXPECT_FALSE(vm->onResponseBody(id, 5, false).ok());
 }
 
 }  // namespace
