@@ -55,8 +55,8 @@ struct StreamInfo {
   std::string downstream_address;  // client "ip:port"
   uint32_t upstream_attempts = 0;
   // Per-request filter state written by plugins (proxy_set_property), e.g. custom_log, ai_log:
-  // readable by later plugins and written to the access log.
-  std::map<std::string, std::string> filter_state;
+  // readable by later plugins and written to the access log. Looked up by string_view.
+  std::map<std::string, std::string, std::less<>> filter_state;
   // "ip:port" a plugin pinned with proxy_set_upstream_override_host: the router's first attempt
   // uses that endpoint when it is a healthy member of the route's cluster.
   std::string upstream_override_host;

@@ -2,6 +2,7 @@
 // access windows, body buffers, properties (stream attributes and per-request filter state) and
 // stream control. Actions arrive after the plugin call returned (the runtime defers them); while
 // the filter is still inside its callback they are applied when it returns.
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -277,8 +278,15 @@ Status WasmFilter::getProperty(std::string_view path, std::string* value) {
 }
 
 Status WasmFilter::setProperty(std::string_view path, std::string_view value) {
-  std::string key(path);
-  for (char& c : key) if (c == '\0') c = '.';
+  // Paths arrive with '\0' between segments and are kept dotted. Most are one segment
+  // (x_request_id on every request): those are used as they are, with no copy.
+  std::string dotted;
+  std::string_view key = path;
+  if (path.find('\0') != std::string_view::npos) {
+    dotted.assign(path);
+    std::replace(dotted.begin(), dotted.end(), '\0', '.');
+    key = dotted;
+  }
   if (key == "clear_route_cache") {
     shared_->clear_route_cache = value != "off";
   } else if (key == "set_decoder_buffer_limit" || key == "set_encoder_buffer_limit") {
@@ -290,14 +298,19 @@ Status WasmFilter::setProperty(std::string_view path, std::string_view value) {
     if (value == "true" && vm_) plugin_.markForRebuild(vm_.get());
   }
   constexpr std::string_view kTraceTag = "trace_span_tag.";
-  if (key.rfind(kTraceTag, 0) == 0) {
+  if (key.starts_with(kTraceTag)) {
     // A span tag, not filter state (Higress); with no tracer, the access log shows it.
-    callbacks_->streamInfo().trace_tags[key.substr(kTraceTag.size())] = std::string(value);
+    callbacks_->streamInfo().trace_tags[std::string(key.substr(kTraceTag.size()))] = std::string(value);
     return Status::Ok;
   }
-  // assign(): plugins of one stream often write the same key (x_request_id), and an existing value
-  // keeps its buffer.
-  callbacks_->streamInfo().filter_state.try_emplace(std::move(key)).first->second.assign(value);
+  // Plugins of one stream often write the same key (x_request_id): an existing value keeps its
+  // buffer.
+  auto& state = callbacks_->streamInfo().filter_state;
+  if (auto it = state.find(key); it != state.end()) {
+    it->second.assign(value);
+  } else {
+    state.emplace(std::string(key), std::string(value));
+  }
   return Status::Ok;
 }
 
