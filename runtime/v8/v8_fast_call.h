@@ -13,6 +13,9 @@
 //   index and kFastParams parameters (the import's, then zeros); V8 10.2 compiles a wrapper for
 //   each fast-call import of each instance (~0.35 ms), so that one import is made once per worker,
 //   in a trampoline module whose wasm export the plugins' wrappers import;
+// - the chain modules of chains across instances (v8_chain.cc) reach the same function with their
+//   V8CrossChain's address and kFastChainNext / kFastChainHigh for their host checkpoint, which
+//   answers kFastRetry when it may have to run guest code (ChainCheckpoint::needs_guest);
 // - a trap is answered with kFastTrap and the wrapper executes `unreachable` (the message waits
 //   in the worker for the Instance::call() that fails); a copy that needs the guest's allocator
 //   is answered with kFastRetry and the wrapper calls the import's usual host function.
