@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "runtime/import_wrapper_module.h"
 #include "runtime/module_info.h"
 #include "runtime/sequence_module.h"
 #include "tests/runtime/support/wat_modules.h"
@@ -210,6 +211,49 @@ TEST(SequenceModuleTest, ImportsEachFunctionAndExportsRunWithTheirParametersInTu
   const ExportInfo* step = info->findExport("step");
   ASSERT_NE(step, nullptr);
   EXPECT_EQ(step->kind, ExternKind::Global);
+}
+
+// The chain modules' imports, in order, as "module name" (a global's name ends in " global").
+std::vector<std::string> importNames(const ModuleInfo& info) {
+  std::vector<std::string> out;
+  for (const ImportInfo& i : info.imports) {
+    out.push_back(i.module + " " + i.name + (i.kind == ExternKind::Global ? " global" : ""));
+  }
+  return out;
+}
+
+TEST(ChainModuleTest, AHeaderChainAsksTheFastPathFirstWhenOneIsGiven) {
+  using V = ValType;
+  const FuncSig callback{{V::I32, V::I32, V::I32}, {V::I32}};
+  const FuncSig sigs[] = {callback, callback};
+  Result<ModuleInfo> plain = parseModule(headerChainModule(sigs));
+  ASSERT_TRUE(plain.ok()) << plain.message();
+  EXPECT_THAT(importNames(*plain), ElementsAre("seq 0", "seq 1", "seq next"));
+
+  Result<ModuleInfo> fast = parseModule(headerChainModule(sigs, /*fast_next=*/true));
+  ASSERT_TRUE(fast.ok()) << fast.message();
+  EXPECT_THAT(importNames(*fast), ElementsAre("seq 0", "seq 1", "seq next", "host fast", "host chain global"));
+  EXPECT_EQ(fast->findImport("seq", "next")->sig, (FuncSig{{V::I32, V::I32}, {V::I32}}));
+  EXPECT_EQ(fast->findImport("host", "fast")->sig, fastHostSignature());
+  // "run" keeps its signature; "step" is still exported, whatever its index.
+  ASSERT_NE(fast->findExport("run"), nullptr);
+  EXPECT_EQ(fast->findExport("run")->sig, plain->findExport("run")->sig);
+  ASSERT_NE(fast->findExport("step"), nullptr);
+  EXPECT_EQ(fast->findExport("step")->kind, ExternKind::Global);
+}
+
+TEST(ChainModuleTest, AStartChainAsksTheFastPathFirstWhenOneIsGiven) {
+  using V = ValType;
+  const FuncSig create{{V::I32, V::I32}, {}};
+  const FuncSig headers{{V::I32, V::I32, V::I32}, {V::I32}};
+  const FuncSig sigs[] = {create, headers, create, headers};
+  Result<ModuleInfo> fast = parseModule(startChainModule(sigs, /*fast_next=*/true));
+  ASSERT_TRUE(fast.ok()) << fast.message();
+  EXPECT_THAT(importNames(*fast),
+              ElementsAre("seq 0", "seq 1", "seq 2", "seq 3", "seq next", "host fast", "host chain global"));
+  EXPECT_EQ(fast->findImport("seq", "next")->sig, (FuncSig{{V::I32, V::I32}, {V::I64}}));
+  ASSERT_NE(fast->findExport("run"), nullptr);
+  EXPECT_EQ(toString(fast->findExport("run")->sig), "(i32, i32, i32, i32, i32) -> ()");
 }
 
 }  // namespace
