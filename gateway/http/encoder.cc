@@ -1,17 +1,31 @@
 #include "gateway/http/encoder.h"
 
 #include <charconv>
+#include <cstring>
+#include <string_view>
 
 namespace wasmgate::gateway {
 
+// The head's bytes are sized first and written in place: four append() calls a header (each a
+// capacity check and a call) cost more than the copying itself on every request and response.
 static void appendHeaders(std::string& out, const HeaderMap& headers) {
+  const size_t start = out.size();
+  out.resize(start + headers.byteSize() + 2);
+  char* at = out.data() + start;
+  auto put = [&at](std::string_view bytes) {
+    std::memcpy(at, bytes.data(), bytes.size());
+    at += bytes.size();
+  };
   for (const auto& [name, value] : headers.entries()) {
-    out.append(name);
-    out.append(": ", 2);
-    out.append(value);
-    out.append("\r\n", 2);
+    put(name);
+    *at++ = ':';
+    *at++ = ' ';
+    put(value);
+    *at++ = '\r';
+    *at++ = '\n';
   }
-  out.append("\r\n", 2);
+  *at++ = '\r';
+  *at++ = '\n';
 }
 
 void appendRequestHead(std::string& out, const RequestHead& head) {
