@@ -1,9 +1,13 @@
 #include "gateway/config_loader.h"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -161,7 +165,94 @@ const ServiceConfig* GatewayConfig::findService(const std::string& name) const {
 
 std::string toLowerAscii(std::string_view s) { return toLower(s); }
 
+namespace {
+
+// std::regex (libstdc++) compiles recursively, its depth growing with the pattern; reads the
+// number of a back-reference (\N) or repetition ({m,n}) into an int without an overflow check;
+// and copies a repeated part {m,n} m or n times, so nested counts multiply. A pattern over these
+// limits is refused before it gets there (RE2, which Envoy uses, also caps a count at 1000).
+constexpr size_t kMaxRegexBytes = 4096;
+constexpr size_t kMaxRegexDigits = 6;
+constexpr uint64_t kMaxRegexCount = 1000;
+constexpr uint64_t kMaxRegexCopies = 100000;
+
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+// At `at`, a run of digits: its value (capped) and how many digits it has; `at` moves past it.
+std::pair<uint64_t, size_t> readNumber(std::string_view p, size_t& at) {
+  uint64_t value = 0;
+  size_t digits = 0;
+  for (; at < p.size() && isDigit(p[at]); ++at, ++digits) value = std::min<uint64_t>(value * 10 + (p[at] - '0'), 1u << 30);
+  return {value, digits};
+}
+
+std::optional<std::string> regexLimitProblem(std::string_view p) {
+  if (p.size() > kMaxRegexBytes) return "longer than " + std::to_string(kMaxRegexBytes) + " bytes";
+  const std::string too_many_digits =
+      "a back-reference or repetition count of more than " + std::to_string(kMaxRegexDigits) + " digits";
+  // Per open group, the most copies any part inside it makes so far; [0] is the whole pattern.
+  std::vector<uint64_t> copies = {1};
+  uint64_t last_atom = 1;  // copies the part just read (an atom, or a group just closed) makes
+  for (size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      size_t at = i + 1;
+      if (readNumber(p, at).second > kMaxRegexDigits) return too_many_digits;
+      i = at > i + 1 ? at - 1 : i + 1;  // past the number, or the escaped character
+      last_atom = 1;
+    } else if (c == '[') {
+      size_t at = i + 1;
+      if (at < p.size() && p[at] == '^') ++at;
+      if (at < p.size() && p[at] == ']') ++at;  // a leading ']' is a member
+      while (at < p.size() && p[at] != ']') at += p[at] == '\\' ? 2 : 1;
+      i = std::min(at, p.size());
+      last_atom = 1;
+    } else if (c == '(') {
+      copies.push_back(1);
+      last_atom = 1;
+      continue;
+    } else if (c == ')') {
+      if (copies.size() > 1) {
+        last_atom = copies.back();
+        copies.pop_back();
+      }
+    } else if (c == '{') {
+      size_t at = i + 1;
+      auto [low, low_digits] = readNumber(p, at);
+      uint64_t high = low;
+      if (at < p.size() && p[at] == ',') {
+        ++at;
+        auto [upper, upper_digits] = readNumber(p, at);
+        if (upper_digits > kMaxRegexDigits) return too_many_digits;
+        if (upper_digits > 0) high = upper;
+      }
+      if (low_digits > kMaxRegexDigits) return too_many_digits;
+      if (low > kMaxRegexCount || high > kMaxRegexCount) {
+        return "a repetition count over " + std::to_string(kMaxRegexCount);
+      }
+      const uint64_t made = last_atom * std::max<uint64_t>(high, 1);
+      if (made > kMaxRegexCopies) {
+        return "nested repetitions that copy a part more than " + std::to_string(kMaxRegexCopies) + " times";
+      }
+      copies.back() = std::max(copies.back(), made);
+      i = at > i ? at - 1 : i;
+      last_atom = 1;
+      continue;
+    } else {
+      last_atom = 1;
+    }
+    copies.back() = std::max(copies.back(), last_atom);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const std::regex>> compileRegex(const std::string& pattern) {
+  if (std::optional<std::string> problem = regexLimitProblem(pattern)) {
+    return makeError("invalid regular expression '" + pattern.substr(0, 64) + (pattern.size() > 64 ? "...'" : "'") +
+                     ": " + *problem);
+  }
   try {
     return std::shared_ptr<const std::regex>(std::make_shared<std::regex>(pattern, std::regex::ECMAScript));
   } catch (const std::regex_error& e) {

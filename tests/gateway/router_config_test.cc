@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "gateway/config_loader.h"
+#include "gateway/config_yaml.h"
 #include "gateway/router.h"
 
 namespace wasmgate::gateway {
@@ -78,6 +79,34 @@ TEST(RouteTable, PrefixRewriteKeepsQuery) {
   r.path = "/old";
   r.prefix_rewrite = "/new";
   EXPECT_EQ(RouteTable::rewritePath(r, "/old?y"), "/new?y");
+}
+
+TEST(ConfigLoader, RegexesBeyondWhatStdRegexHandlesSafelyAreRefused) {
+  auto compiles = [](const std::string& pattern) { return compileRegex(pattern).ok(); };
+  auto why = [](const std::string& pattern) {
+    auto r = compileRegex(pattern);
+    return r.ok() ? std::string("(compiled)") : r.message();
+  };
+  // Ordinary patterns, counts and back-references still compile.
+  EXPECT_TRUE(compiles(R"(^/api/v[0-9]{1,3}/items/\d{4}-\d{2}-\d{2}$)"));
+  EXPECT_TRUE(compiles(R"(^(a|b){2,5}\1$)"));
+  EXPECT_TRUE(compiles(R"(^/v1/12345678901234$)")) << "a long literal number is not a count";
+  EXPECT_TRUE(compiles(R"(^[{0-9]{3}$)")) << "'{' in a class is a member";
+  EXPECT_TRUE(compiles(R"(^(x{100}){100}$)"));
+  // A number std::regex would overflow on (the fuzz finding: \88888888888888888888).
+  EXPECT_NE(why(R"(\88888888888888888888)").find("more than 6 digits"), std::string::npos) << why(R"(\88888888888888888888)");
+  EXPECT_NE(why("a{1,99999999999}").find("more than 6 digits"), std::string::npos);
+  // An escaped backslash before digits is a literal backslash and digits.
+  EXPECT_TRUE(compiles(R"(\\88888888888888888888)"));
+  // Counts as RE2 caps them, and nested counts that would copy a part too often.
+  EXPECT_NE(why("a{1001}").find("a repetition count over 1000"), std::string::npos);
+  EXPECT_NE(why("((a{1000}){1000}){10}").find("nested repetitions"), std::string::npos) << why("((a{1000}){1000}){10}");
+  EXPECT_NE(why(std::string(4097, 'a')).find("longer than 4096 bytes"), std::string::npos);
+  // Through the loader, the route and key are named as for any bad pattern.
+  EXPECT_NE(loadError("listeners: [{address: '127.0.0.1:1'}]\nroutes: [{name: a/b, match: {regex: 'a{5000}'}, service: s}]\n"
+                      "services: [{name: s, builtin: httpbin}]\n")
+                .find("routes[0].match.regex: invalid regular expression 'a{5000}': a repetition count over 1000"),
+            std::string::npos);
 }
 
 TEST(ConfigLoader, ErrorsNameFilePathAndProblem) {
