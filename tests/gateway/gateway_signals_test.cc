@@ -78,7 +78,7 @@ TEST(GatewaySignals, SigtermDrainRefusesNewConnectionsWhileInFlightFinishes) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.header("connection"), "close");
   EXPECT_GE(Clock::now() - sent, seconds(6));
-  EXPECT_EQ(gw.terminate(10000), 0) << gw.logs();
+  EXPECT_EQ(gw.waitExit(10000), 0) << "the drain ends in a clean exit\n" << gw.logs();
 }
 
 TEST(GatewaySignals, RejectedSighupReloadIsCountedAndOldConfigServes) {

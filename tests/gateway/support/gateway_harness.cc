@@ -217,6 +217,11 @@ void GatewayProcess::sighup() { ::kill(pid_, SIGHUP); }
 int GatewayProcess::terminate(int timeout_ms) {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
+  return waitExit(timeout_ms);
+}
+
+int GatewayProcess::waitExit(int timeout_ms) {
+  if (pid_ <= 0) return -1;
   auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   while (Clock::now() < deadline) {
     int status = 0;

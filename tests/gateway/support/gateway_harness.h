@@ -78,6 +78,9 @@ class GatewayProcess {
   void sighup();
   // SIGTERM and wait; returns the exit status (or -1 on timeout).
   int terminate(int timeout_ms = 10000);
+  // Waits for an exit the test already set off (a SIGTERM of its own: a second one could reach
+  // the process after its handler is gone, while it is exiting, and kill it); as terminate().
+  int waitExit(int timeout_ms = 10000);
   pid_t pid() const { return pid_; }
   const std::string& configPath() const { return config_path_; }
   std::string logs() const;  // stderr + stdout captured so far
