@@ -17,10 +17,6 @@ constexpr uint32_t kAllocType = 0;  // (i32) -> i32: the allocator and "complete
 constexpr uint32_t kCompleteFunc = 0;
 constexpr uint32_t kInstanceGlobal = 0;
 
-constexpr uint8_t kUnreachable = 0x00, kIf = 0x04, kEnd = 0x0b, kReturn = 0x0f, kCall = 0x10, kCallIndirect = 0x11,
-                  kLocalGet = 0x20, kLocalSet = 0x21, kGlobalGet = 0x23, kI32Const = 0x41, kI32Eq = 0x46,
-                  kI32LtS = 0x48, kI32And = 0x71, kVoidBlock = 0x40;
-
 FuncSig importSig(const WrappedImport& w) {
   FuncSig sig{std::vector<ValType>(w.params, ValType::I32), {}};
   if (w.has_result) sig.results.push_back(ValType::I32);

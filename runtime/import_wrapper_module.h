@@ -14,11 +14,12 @@
 // "fast", shared by every fast import: the wrapper calls it with the engine's handle of the
 // instance (the imported i64 global "host" "instance", out of the plugin's reach), the import's
 // index, and kFastParams more: the import's own parameters, then zeros. One signature for all of
-// them because V8 10.2 compiles a wrapper for each fast-call import of every instance. Its answer kFastTrap makes the wrapper trap
-// (`unreachable`: the host keeps the reason), kFastRetry makes it call the import's usual host
-// function instead (a copy that needs the guest's allocator, which the fast path cannot call);
-// any other answer is read as above. A fast copying wrapper also completes its copy through the
-// fast path: fast(instance, kFastComplete, address, 0, ...) in place of "complete".
+// them because V8 10.2 compiles a wrapper for each fast-call import of every instance. Its answer
+// kFastTrap makes the wrapper trap (`unreachable`: the host keeps the reason), kFastRetry makes it
+// call the import's usual host function instead (a copy that needs the guest's allocator, which
+// the fast path cannot call); any other answer is read as above. A fast copying wrapper also
+// completes its copy through the fast path: fast(instance, kFastComplete, address, 0, ...) in
+// place of "complete".
 //
 // Internal to runtime/. Imports, in order: the global "host" "instance" (i64, only if a wrapper is
 // fast), the function "host" "complete" (i32) -> i32, "host" "fast" (i64 instance, i32 index,

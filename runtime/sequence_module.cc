@@ -99,7 +99,6 @@ const FuncSig& headersWithoutEnd() {
 bool isHeaderCallback(const FuncSig& sig) { return sig == headersWithEnd() || sig == headersWithoutEnd(); }
 
 // An instruction with one unsigned immediate: local.get, local.set, local.tee, call, global.set.
-constexpr uint8_t kLocalGet = 0x20, kLocalSet = 0x21, kLocalTee = 0x22, kCall = 0x10, kGlobalSet = 0x24;
 void putOp(std::vector<uint8_t>& body, uint8_t op, uint32_t immediate) {
   body.push_back(op);
   putLeb(body, immediate);
@@ -119,8 +118,6 @@ void putSetStep(std::vector<uint8_t>& body, const ChainImports& extra, uint32_t 
 // answer takes its high half from a second fast call (kFastChainHigh).
 std::vector<uint8_t> fastNextBody(uint32_t count, bool wide) {
   const uint32_t slow = count, fast = count + 1, answer = 2;
-  constexpr uint8_t kGlobalGet = 0x23, kIf = 0x04, kElse = 0x05, kI32Eq = 0x46, kI64ExtendI32U = 0xad,
-                    kI64Shl = 0x86, kI64Or = 0x84, kI64Const = 0x42;
   auto putFastCall = [&](std::vector<uint8_t>& body, uint32_t index, bool with_args) {
     putOp(body, kGlobalGet, 0);  // the chain's handle
     putI32Const(body, index);
@@ -137,7 +134,7 @@ std::vector<uint8_t> fastNextBody(uint32_t count, bool wide) {
   putFastCall(body, kFastChainNext, true);
   putOp(body, kLocalTee, answer);
   putI32Const(body, kFastRetry);
-  body.insert(body.end(), {kI32Eq, kIf, static_cast<uint8_t>(wide ? 0x7e : 0x7f)});
+  body.insert(body.end(), {kI32Eq, kIf, wide ? kI64Block : kI32Block});
   putOp(body, kLocalGet, 0);
   putOp(body, kLocalGet, 1);
   putOp(body, kCall, slow);
@@ -151,14 +148,14 @@ std::vector<uint8_t> fastNextBody(uint32_t count, bool wide) {
   } else {
     putOp(body, kLocalGet, answer);
   }
-  body.push_back(0x0b);  // end (if)
-  body.push_back(0x0b);  // end (function)
+  body.push_back(kEnd);  // the if
+  body.push_back(kEnd);  // the function
   return body;
 }
 
 // Ends "run"'s body and writes the code section holding it (and the fast path's "next").
 void putCode(std::vector<uint8_t>& out, std::vector<uint8_t> run_body, const std::vector<uint8_t>* fast_next = nullptr) {
-  run_body.push_back(0x0b);  // end
+  run_body.push_back(kEnd);
   std::vector<uint8_t> code;
   putLeb(code, fast_next != nullptr ? 2 : 1);
   putFunctionBody(code, run_body);

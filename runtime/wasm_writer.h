@@ -16,6 +16,13 @@ inline constexpr uint8_t kMagicAndVersion[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x0
 
 enum Section : uint8_t { kType = 1, kImport = 2, kFunction = 3, kTable = 4, kGlobal = 6, kExport = 7, kCode = 10 };
 
+// The opcodes (and block types) the generated modules use.
+inline constexpr uint8_t kUnreachable = 0x00, kIf = 0x04, kElse = 0x05, kEnd = 0x0b, kReturn = 0x0f, kCall = 0x10,
+                         kCallIndirect = 0x11, kLocalGet = 0x20, kLocalSet = 0x21, kLocalTee = 0x22, kGlobalGet = 0x23,
+                         kGlobalSet = 0x24, kI32Const = 0x41, kI64Const = 0x42, kI32Eq = 0x46, kI32LtS = 0x48,
+                         kI32And = 0x71, kI64Or = 0x84, kI64Shl = 0x86, kI64ExtendI32U = 0xad;
+inline constexpr uint8_t kVoidBlock = 0x40, kI32Block = 0x7f, kI64Block = 0x7e;
+
 inline void putLeb(std::vector<uint8_t>& out, uint32_t value) {
   do {
     uint8_t byte = value & 0x7f;

@@ -59,8 +59,9 @@ struct WorkerIsolate {
   // every instance of a plugin needs the same one.
   std::map<std::string, v8::Global<v8::WasmModuleObject>> wrapper_modules;
 
-  // Fast imports (v8_fast_call.h): the function they all go through; whether one is running (the guest cannot be entered then); a trap one answered, for the call that fails
-  // with it; calls so far.
+  // Fast imports (v8_fast_call.h): the function they all go through; whether one is running (the
+  // guest cannot be entered then); a trap one answered, for the call that fails with it; calls
+  // and chain checkpoints so far.
   void noteFastTrap(std::string message) {
     fast_trap_pending = true;
     fast_trap_message = std::move(message);
