@@ -17,8 +17,12 @@ struct SkippedCallbacks {
   bool request_body = false;
   bool response_body = false;
   bool response_headers = false;  // proxy_on_response_headers and proxy_on_response_trailers
+  // proxy_on_log, proxy_on_done and proxy_on_delete: the host writes the stream's id to the VM's
+  // ended-streams ring instead (VmState::reportEndedStream), and the guest releases the stream
+  // when it next runs. Only while the VM has a ring.
+  bool stream_end = false;
 
-  bool any() const { return request_body || response_body || response_headers; }
+  bool any() const { return request_body || response_body || response_headers || stream_end; }
 };
 
 struct Context {

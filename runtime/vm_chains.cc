@@ -41,6 +41,33 @@ void WasmVm::finishStreams(std::span<StreamEnd> ends) {
   auto one_by_one = [](std::span<StreamEnd> rest) {
     for (StreamEnd& end : rest) end.status = end.vm->finishStream(end.stream_id);
   };
+  // Streams whose plugin takes their ends from its ring need no call: end them first, then chain
+  // the others (in their order) as usual.
+  // (In windows of kWindow ends, so the bookkeeping stays on the stack.)
+  constexpr size_t kWindow = 16;
+  if (ends.size() > kWindow) {
+    for (size_t from = 0; from < ends.size(); from += kWindow) {
+      finishStreams(ends.subspan(from, std::min(kWindow, ends.size() - from)));
+    }
+    return;
+  }
+  size_t rest_at[kWindow];
+  size_t rest_count = 0;
+  for (size_t i = 0; i < ends.size(); ++i) {
+    if (ends[i].vm->state_->reportEndedStream(ends[i].stream_id)) {
+      ends[i].status = {};
+    } else {
+      rest_at[rest_count++] = i;
+    }
+  }
+  if (rest_count == 0) return;
+  if (rest_count != ends.size()) {
+    StreamEnd rest[kWindow];
+    for (size_t k = 0; k < rest_count; ++k) rest[k] = std::move(ends[rest_at[k]]);
+    finishStreams({rest, rest_count});  // none of these reports now: the usual chain
+    for (size_t k = 0; k < rest_count; ++k) ends[rest_at[k]] = std::move(rest[k]);
+    return;
+  }
   if (ends.size() < 2) return one_by_one(ends);
   ChainScratch& c = t_chain;
   c.clear();

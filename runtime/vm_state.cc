@@ -184,6 +184,30 @@ std::vector<uint32_t> VmState::contextIds() const {
   return ids;
 }
 
+abi::Status VmState::setEndedStreamRing(uint32_t address, uint32_t capacity) {
+  constexpr uint32_t kMaxCapacity = 1u << 16;
+  if (capacity == 0 || capacity > kMaxCapacity || address % 4 != 0) return abi::Status::BadArgument;
+  if (!GuestMemory(*instance_).contains(address, 8 + uint64_t{capacity} * 4)) return abi::Status::InvalidMemoryAccess;
+  ended_ring_ = {address, capacity, 0};
+  return abi::Status::Ok;
+}
+
+bool VmState::reportEndedStream(uint32_t id) {
+  const Context* ctx = context(id);
+  if (ctx == nullptr || ctx->isRoot() || !ctx->skipped.stream_end || ended_ring_.capacity == 0) return false;
+  if (failed() || inGuestCall()) return false;
+  GuestMemory memory(*instance_);
+  const uint32_t at = ended_ring_.address;
+  // The guest owns the second count; whatever it holds, the host writes only inside the ring.
+  const std::optional<uint32_t> taken = memory.load<uint32_t>(at + 4);
+  if (!taken || ended_ring_.written - *taken >= ended_ring_.capacity) return false;
+  const uint64_t slot = at + 8 + uint64_t{ended_ring_.written % ended_ring_.capacity} * 4;
+  if (!memory.store<uint32_t>(slot, id) || !memory.store<uint32_t>(at, ended_ring_.written + 1)) return false;
+  ++ended_ring_.written;
+  removeContext(id);
+  return true;
+}
+
 Result<uint64_t> VmState::endStream(uint32_t id) {
   if (failed()) return failureError();
   if (!end_stream_) {

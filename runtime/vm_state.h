@@ -115,6 +115,17 @@ class VmState final : public GuestHost {
   Result<uint64_t> startStream(uint32_t id, uint32_t root_id, uint32_t num_headers, bool end_of_stream,
                                bool* stop_forced);
   bool inGuestCall() const { return depth_ > 0; }
+
+  // The ended-streams ring (foreign function "wasmgate_stream_end_ring", docs/abi.md): guest
+  // memory at `address` holding the count of ids the host wrote (u32), the count the guest took
+  // (u32), then `capacity` u32 ids. Checked against the memory's size; replaces an earlier ring.
+  abi::Status setEndedStreamRing(uint32_t address, uint32_t capacity);
+  bool hasEndedStreamRing() const { return ended_ring_.capacity != 0; }
+  // Ends stream `id` without calling the guest, for a stream that skips its end callbacks: its id
+  // goes to the ring and its context is removed. False (nothing done) when the stream does not
+  // skip them, the VM is inside a call or failed, or the ring is full or unusable: end it the
+  // usual way then.
+  bool reportEndedStream(uint32_t id);
   // A call into this VM made by a chain across VMs (WasmVm::finishStreams): enterChained() does
   // what callFunction() does before the engine call, leaveChained() what it does right after
   // (deferred actions and failures are the caller's).
@@ -206,6 +217,13 @@ class VmState final : public GuestHost {
   bool stop_forced_ = false;
   std::vector<std::function<void()>> deferred_;
   CallWindows windows_;
+
+  struct EndedStreamRing {
+    uint32_t address = 0;
+    uint32_t capacity = 0;  // 0: no ring
+    uint32_t written = 0;   // the host's count, never read back from the guest
+  };
+  EndedStreamRing ended_ring_;
 
   uint32_t next_token_ = 1;  // http and redis calls share it, so a token names one call
   std::unordered_map<uint32_t, uint32_t> http_calls_;

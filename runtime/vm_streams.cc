@@ -166,6 +166,7 @@ wasmgate::Status WasmVm::finishStream(uint32_t id) {
     vm.removeContext(id);
     return vm.failureError();
   }
+  if (vm.reportEndedStream(id)) return {};
   auto ended = vm.endStream(id);
   if (!ended.ok()) return ended.error();
   if (vm.failed()) return vm.failureError();

@@ -5,12 +5,17 @@
 //   "response_body" or "response", the last meaning every response callback): the plugin says
 //   those callbacks would only answer Continue, so the host answers for it and saves the entries
 //   into the module, or takes that back. From a stream callback it is that stream; from a root
-//   context (e.g. in proxy_on_configure) every stream the root creates from then on;
+//   context (e.g. in proxy_on_configure) every stream the root creates from then on. Argument
+//   "stream_end" (only once the VM has a ring, below): the host makes no proxy_on_log,
+//   proxy_on_done or proxy_on_delete for the stream but writes its id to the ring;
+// - "wasmgate_stream_end_ring" (argument: u32 address, u32 capacity, little-endian): the ring of
+//   ended streams' ids in guest memory (VmState::setEndedStreamRing);
 // - "wasmgate_skip_body_callbacks" (argument "request" or "response", streams only): the first
 //   form of the above, kept for modules built by earlier SDKs.
 // The SDK asks for these; other hosts answer NotFound and call as usual. Every other name, e.g.
 // "set_global_max_requests_per_io_cycle", goes to ForeignFunctionHost. A name nobody serves
 // answers NotFound.
+#include <cstring>
 #include <optional>
 
 #include "runtime/hostcalls/hostcalls.h"
@@ -23,6 +28,7 @@ std::optional<SkippedCallbacks> namedCallbacks(std::string_view argument) {
   if (argument == "request_body") return SkippedCallbacks{.request_body = true};
   if (argument == "response_body") return SkippedCallbacks{.response_body = true};
   if (argument == "response") return SkippedCallbacks{.response_body = true, .response_headers = true};
+  if (argument == "stream_end") return SkippedCallbacks{.stream_end = true};
   return std::nullopt;
 }
 
@@ -31,10 +37,13 @@ abi::Status changeSkippedCallbacks(VmState& vm, std::string_view argument, bool 
   Context* context = vm.effectiveContext();
   std::optional<SkippedCallbacks> named = namedCallbacks(argument);
   if (context == nullptr || !named) return abi::Status::BadArgument;
+  // Without a ring the guest would never learn that its streams ended.
+  if (named->stream_end && skip && !vm.hasEndedStreamRing()) return abi::Status::BadArgument;
   SkippedCallbacks skipped = context->skipped;
   skipped.request_body = named->request_body ? skip : skipped.request_body;
   skipped.response_body = named->response_body ? skip : skipped.response_body;
   skipped.response_headers = named->response_headers ? skip : skipped.response_headers;
+  skipped.stream_end = named->stream_end ? skip : skipped.stream_end;
   if (context->isRoot()) {
     vm.setRootSkips(*context, skipped);
   } else {
@@ -53,6 +62,12 @@ void callForeignFunction(HostCall& call) {
   std::string result;
   if (*name_bytes == "wasmgate_skip_callbacks" || *name_bytes == "wasmgate_want_callbacks") {
     const abi::Status s = changeSkippedCallbacks(vm, *argument, *name_bytes == "wasmgate_skip_callbacks");
+    if (s != abi::Status::Ok) return finish(call, s);
+  } else if (*name_bytes == "wasmgate_stream_end_ring") {
+    if (argument->size() != 8) return finish(call, abi::Status::BadArgument);
+    uint32_t words[2];
+    std::memcpy(words, argument->data(), sizeof words);  // little-endian, as wasm stores them
+    const abi::Status s = vm.setEndedStreamRing(words[0], words[1]);
     if (s != abi::Status::Ok) return finish(call, s);
   } else if (*name_bytes == "wasmgate_skip_body_callbacks") {
     Context* stream = vm.effectiveContext();

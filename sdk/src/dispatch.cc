@@ -15,6 +15,7 @@
 #include <wasmgate/internal/exports.h>
 #include <wasmgate/internal/imports.h>
 
+#include "hostcall.h"
 #include "stream_table.h"
 
 #if defined(__wasm__)
@@ -72,10 +73,45 @@ void logUnknown(const char* what, uint32_t id) {
   logError(m);
 }
 
+// The ring wasmgate writes ended streams' ids to (foreign function "wasmgate_stream_end_ring",
+// docs/abi.md) for streams that skip their end callbacks: the host counts what it wrote, the
+// module what it took. The module releases those streams the next time the host calls it, before
+// anything else, so no callback of it ever sees a stream the host has ended.
+struct EndedStreamRing {
+  static constexpr uint32_t kCapacity = 256;  // when full, the host ends streams the usual way
+  volatile uint32_t written;  // the host's
+  uint32_t taken;
+  volatile uint32_t ids[kCapacity];
+};
+EndedStreamRing ended_ring;
+bool ended_ring_active = false;
+
+void registerEndedStreamRing() {
+#if defined(__wasm__)  // the ring's address is a 32-bit offset into the module's memory
+  constexpr std::string_view name = "wasmgate_stream_end_ring";
+  const uint32_t argument[2] = {static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&ended_ring)),
+                                EndedStreamRing::kCapacity};
+  ended_ring_active = proxy_call_foreign_function(name.data(), name.size(), reinterpret_cast<const char*>(argument),
+                                                  sizeof argument, nullptr, nullptr) == 0;
+#endif
+}
+
+void releaseEndedStreams() {
+  Dispatch& d = state();
+  while (ended_ring.taken != ended_ring.written) {
+    const uint32_t id = ended_ring.ids[ended_ring.taken % EndedStreamRing::kCapacity];
+    ++ended_ring.taken;  // first: a destructor below may call back into the module
+    auto s = d.streams.remove(id);
+  }
+}
+
 // Marks the context the host is calling into for the duration of one export.
 class CurrentContext {
  public:
-  explicit CurrentContext(uint32_t id) : saved_(state().current) { state().current = id; }
+  explicit CurrentContext(uint32_t id) : saved_(state().current) {
+    if (ended_ring.taken != ended_ring.written) releaseEndedStreams();
+    state().current = id;
+  }
   ~CurrentContext() { state().current = saved_; }
   CurrentContext(const CurrentContext&) = delete;
   CurrentContext& operator=(const CurrentContext&) = delete;
@@ -126,7 +162,11 @@ void RegisterRedisCallout(uint32_t token, std::function<void(int, uint32_t)> cal
   }
 }
 
+bool EndedStreamRingActive() { return ended_ring_active; }
+
 void ResetDispatchForTesting() {
+  ended_ring.taken = ended_ring.written;
+  ended_ring_active = false;
   state().streams.clear();
   state().plugins.clear();
   state().vm.reset();
@@ -157,6 +197,7 @@ WASMGATE_EXPORT(proxy_on_context_create) void proxy_on_context_create(uint32_t i
 
 WASMGATE_EXPORT(proxy_on_vm_start) uint32_t proxy_on_vm_start(uint32_t root, uint32_t size) {
   CurrentContext scope(root);
+  if (!ended_ring_active) registerEndedStreamRing();
   if (!state().vm) return 0;
   return state().vm->OnVMStart(size) == types::OnPluginStartStatus::OK;
 }

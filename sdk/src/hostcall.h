@@ -48,13 +48,18 @@ struct HostBytes {
 inline uint32_t u32(size_t v) { return v > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(v); }
 
 // wasmgate's skipped-callback extension (docs/abi.md): `callbacks` ("request_body",
-// "response_body" or "response") would only answer Continue (skip) or are wanted again, for the
-// calling stream, or from a root context for every stream it creates. False when the host does
-// not offer it (any host but wasmgate), which changes nothing: it then calls as usual.
+// "response_body", "response", or "stream_end" once EndedStreamRingActive()) would only answer
+// Continue (skip) or are wanted again, for the calling stream, or from a root context for every
+// stream it creates. False when the host does not offer it (any host but wasmgate), which
+// changes nothing: it then calls as usual.
 inline bool SkipCallbacks(std::string_view callbacks, bool skip = true) {
   const std::string_view name = skip ? "wasmgate_skip_callbacks" : "wasmgate_want_callbacks";
   return toStatus(proxy_call_foreign_function(name.data(), name.size(), callbacks.data(), callbacks.size(), nullptr,
                                               nullptr)) == types::Status::Ok;
 }
+
+// Whether the host writes ended streams' ids to this module's ring (dispatch.cc), so a plugin
+// whose streams do nothing at their end may skip "stream_end".
+bool EndedStreamRingActive();
 
 }  // namespace wasmgate::internal

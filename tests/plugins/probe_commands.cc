@@ -10,6 +10,12 @@ namespace {
 std::string last_value;  // "$" in a later command
 void* const kBadPointer = reinterpret_cast<void*>(uintptr_t{0xFFFFFFF0u});
 
+// The stream-end ring ("ring" and "ring_take"): the host's count, the probe's count, then ids.
+constexpr u32 kRingCapacity = 4;
+volatile u32 ring_words[2 + kRingCapacity];  // the host writes it between calls
+
+u32 wasmAddress(const void* p) { return static_cast<u32>(reinterpret_cast<uintptr_t>(p)); }
+
 std::string propertyPath(std::string path) {
   for (char& ch : path) {
     if (ch == '/') ch = '\0';
@@ -195,6 +201,27 @@ void Runner::exec(const Command& c) {
     const std::string name = arg(1), argument = arg(2);
     status = proxy_call_foreign_function(name.data(), name.size(), argument.data(), argument.size(), &p, &n);
     takeValue();
+  } else if (cmd == "ring") {
+    // ring static|end|ADDRESS CAPACITY: wasmgate_stream_end_ring with the probe's own ring, the
+    // last 4 bytes of memory, or any address.
+    const std::string where = arg(1);
+    const u32 memory_end = static_cast<u32>(__builtin_wasm_memory_size(0) * 65536);
+    const u32 address = where == "static" ? wasmAddress(const_cast<u32*>(ring_words))
+                        : where == "end"  ? memory_end - 4
+                                          : num(1);
+    const u32 words[2] = {address, num(2)};
+    const std::string_view name = "wasmgate_stream_end_ring";
+    status = proxy_call_foreign_function(name.data(), name.size(), reinterpret_cast<const char*>(words), sizeof words,
+                                         nullptr, nullptr);
+  } else if (cmd == "ring_take") {
+    // ring_take [COUNT]: the ids the host wrote and the probe had not taken ("written:id,id"), all
+    // taken; with COUNT, the probe's count is set to that instead (a guest writing nonsense).
+    has_value = true;
+    value = number(ring_words[0]) + ":";
+    for (u32 taken = ring_words[1]; taken != ring_words[0]; ++taken) {
+      value += (taken == ring_words[1] ? "" : ",") + number(ring_words[2 + taken % kRingCapacity]);
+    }
+    ring_words[1] = c.args.size() > 1 ? num(1) : ring_words[0];
   } else if (cmd == "grpc_call") {
     u32 token = 0;
     status = proxy_grpc_call("s", 1, "svc", 3, "m", 1, nullptr, 0, "req", 3, 100, &token);

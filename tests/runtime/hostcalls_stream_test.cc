@@ -2,6 +2,7 @@
 // deferred stream actions, local responses, and the per-ABI conversion of callback results.
 #include <gtest/gtest.h>
 
+#include "runtime/vm_state.h"
 #include "tests/runtime/support/fake_hosts.h"
 
 namespace wasmgate::runtime::testing {
@@ -335,6 +336,81 @@ TEST_F(StreamCallsTest, CallbacksSkippedByAStreamOrTakenBackByTheRootApplyAsScop
   ASSERT_TRUE(other.ok()) << other.message();
   ASSERT_TRUE(vm->onRequestBody(*other, 4, true).ok());
   EXPECT_EQ(hosts.log.events().back(), "request_body " + std::to_string(*other) + " 4 1");
+}
+
+// wasmgate_stream_end_ring and the "stream_end" skip: a stream of a root that skips its end
+// callbacks ends without a call into the module; its id goes to the module's ring, which the
+// module reads the next time it runs. When the ring is full, the stream ends the usual way.
+TEST_F(StreamCallsTest, StreamsThatSkipTheirEndGoToTheRing) {
+  start("configure foreign wasmgate_skip_callbacks stream_end\n"
+        "configure ring static 4\n"
+        "configure foreign wasmgate_skip_callbacks stream_end\n"
+        "request_headers ring_take\n");
+  EXPECT_TRUE(logged("configure: foreign wasmgate_skip_callbacks stream_end -> 2")) << "refused without a ring";
+  EXPECT_TRUE(logged("configure: ring static 4 -> 0")) << hosts.log.dump();
+  EXPECT_TRUE(logged("configure: foreign wasmgate_skip_callbacks stream_end -> 0 <null>")) << hosts.log.dump();
+
+  const uint64_t entries = vm->state().guestEntries();
+  ASSERT_TRUE(vm->finishStream(id).ok());
+  EXPECT_EQ(vm->state().guestEntries(), entries) << "no call into the module";
+  EXPECT_EQ(vm->state().context(id), nullptr) << "the host's context is gone";
+  EXPECT_FALSE(logged("@log " + std::to_string(id)));
+  EXPECT_FALSE(logged("@delete " + std::to_string(id)));
+
+  // The next stream's first callback finds the id in the ring.
+  auto next = vm->createStream(root, stream.host());
+  ASSERT_TRUE(next.ok()) << next.message();
+  ASSERT_TRUE(vm->onRequestHeaders(*next, 0, true).ok());
+  EXPECT_TRUE(logged("request_headers: ring_take -> 0 1:" + std::to_string(id))) << hosts.log.dump();
+
+  // Four streams fill the ring; the probe takes ids only when its script says so, so the fifth
+  // and the sixth end the usual way.
+  std::vector<uint32_t> ids;
+  for (int i = 0; i < 6; ++i) {
+    auto s = vm->createStream(root, stream.host());
+    ASSERT_TRUE(s.ok()) << s.message();
+    ids.push_back(*s);
+  }
+  for (uint32_t s : ids) ASSERT_TRUE(vm->finishStream(s).ok());
+  EXPECT_FALSE(logged("@log " + std::to_string(ids[3])));
+  EXPECT_TRUE(logged("@log " + std::to_string(ids[4]))) << hosts.log.dump();
+  EXPECT_TRUE(logged("@done " + std::to_string(ids[4])));
+  EXPECT_TRUE(logged("@delete " + std::to_string(ids[4])));
+  EXPECT_TRUE(logged("@log " + std::to_string(ids[5])));
+  auto last = vm->createStream(root, stream.host());
+  ASSERT_TRUE(last.ok()) << last.message();
+  ASSERT_TRUE(vm->onRequestHeaders(*last, 0, true).ok());
+  std::string expected = "request_headers: ring_take -> 0 5:";
+  for (int i = 0; i < 4; ++i) expected += (i ? "," : "") + std::to_string(ids[static_cast<size_t>(i)]);
+  EXPECT_TRUE(logged(expected)) << expected << "\n" << hosts.log.dump();
+}
+
+// A ring outside memory, misaligned or of no or too large a capacity is refused; a ring whose
+// count the module set to nonsense only makes streams end the usual way.
+TEST_F(StreamCallsTest, AnUnusableStreamEndRingIsRefusedOrBypassed) {
+  start("configure ring end 4\n"
+        "configure ring 4294967040 4\n"
+        "configure ring 1026 4\n"
+        "configure ring static 0\n"
+        "configure ring static 70000\n"
+        "configure foreign wasmgate_stream_end_ring short\n"
+        "configure ring static 4\n"
+        "configure foreign wasmgate_skip_callbacks stream_end\n"
+        "request_headers ring_take 3000000000\n");
+  EXPECT_TRUE(logged("configure: ring end 4 -> 6")) << "past the end of memory\n" << hosts.log.dump();
+  EXPECT_TRUE(logged("configure: ring 4294967040 4 -> 6"));
+  EXPECT_TRUE(logged("configure: ring 1026 4 -> 2")) << "misaligned";
+  EXPECT_TRUE(logged("configure: ring static 0 -> 2"));
+  EXPECT_TRUE(logged("configure: ring static 70000 -> 2"));
+  EXPECT_TRUE(logged("configure: foreign wasmgate_stream_end_ring short -> 2"));
+  EXPECT_TRUE(logged("configure: ring static 4 -> 0"));
+  ASSERT_TRUE(vm->onRequestHeaders(id, 0, true).ok());
+  auto other = vm->createStream(root, stream.host());
+  ASSERT_TRUE(other.ok()) << other.message();
+  ASSERT_TRUE(vm->finishStream(*other).ok());
+  EXPECT_TRUE(logged("@log " + std::to_string(*other))) << "the module's count is ahead of the host's\n"
+                                                        << hosts.log.dump();
+  EXPECT_TRUE(logged("@delete " + std::to_string(*other)));
 }
 
 }  // namespace
