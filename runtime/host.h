@@ -26,6 +26,8 @@ namespace wasmgate::runtime {
 using abi::Status;
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
+class PairsWriter;  // runtime/pairs.h
+
 // Header maps 0-3 of the current stream (request/response headers and trailers). Keys arrive
 // lower-cased. A map the stream cannot offer at this point answers BadArgument.
 class HeaderMapHost {
@@ -41,6 +43,12 @@ class HeaderMapHost {
   // through getHeaders(), so a host only overrides it to save the copies.
   using HeaderVisitor = FunctionRef<void(std::string_view key, std::string_view value)>;
   virtual Status visitHeaders(abi::MapType, HeaderVisitor visit);
+  // The same map serialised in two steps (proxy_get_header_map_pairs): its entry count and the
+  // bytes of its keys and values, then the entries written through `out`, in visitHeaders()'s
+  // order. The defaults go through visitHeaders(); a host overrides both to skip the visitor's
+  // call per entry.
+  virtual Status measureHeaders(abi::MapType, size_t* count, size_t* bytes);
+  virtual Status writeHeaders(abi::MapType, PairsWriter& out);
   virtual Status setHeaders(abi::MapType, const Pairs& pairs);
   virtual Status getHeaderMapSize(abi::MapType, uint32_t* size);
 };

@@ -4,6 +4,7 @@
 
 #include "runtime/guest_host.h"
 #include "runtime/host.h"
+#include "runtime/pairs.h"
 
 namespace wasmgate::runtime {
 
@@ -18,6 +19,16 @@ Status HeaderMapHost::visitHeaders(abi::MapType type, HeaderVisitor visit) {
   if (s != Status::Ok) return s;
   for (const auto& [key, value] : pairs) visit(key, value);
   return Status::Ok;
+}
+Status HeaderMapHost::measureHeaders(abi::MapType type, size_t* count, size_t* bytes) {
+  *count = *bytes = 0;
+  return visitHeaders(type, [&](std::string_view k, std::string_view v) {
+    ++*count;
+    *bytes += k.size() + v.size();
+  });
+}
+Status HeaderMapHost::writeHeaders(abi::MapType type, PairsWriter& out) {
+  return visitHeaders(type, [&](std::string_view k, std::string_view v) { out.put(k, v); });
 }
 Status HeaderMapHost::setHeaders(abi::MapType, const Pairs&) { return Status::Unimplemented; }
 Status HeaderMapHost::getHeaderMapSize(abi::MapType, uint32_t*) { return Status::Unimplemented; }

@@ -6,12 +6,6 @@
 namespace wasmgate::runtime {
 namespace {
 
-void appendU32(std::string& out, uint32_t v) {
-  char bytes[4] = {static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16),
-                   static_cast<char>(v >> 24)};
-  out.append(bytes, 4);
-}
-
 uint32_t loadU32(const char* p) {
   const auto* b = reinterpret_cast<const unsigned char*>(p);
   return uint32_t{b[0]} | uint32_t{b[1]} << 8 | uint32_t{b[2]} << 16 | uint32_t{b[3]} << 24;
@@ -27,20 +21,10 @@ size_t serializedPairsSize(const Pairs& pairs) {
 }
 
 std::string serializePairs(const Pairs& pairs) {
-  std::string out;
+  std::string out(serializedPairsSize(pairs), '\0');
   if (pairs.empty()) return out;
-  out.reserve(serializedPairsSize(pairs));
-  appendU32(out, static_cast<uint32_t>(pairs.size()));
-  for (const auto& [key, value] : pairs) {
-    appendU32(out, static_cast<uint32_t>(key.size()));
-    appendU32(out, static_cast<uint32_t>(value.size()));
-  }
-  for (const auto& [key, value] : pairs) {
-    out.append(key);
-    out.push_back('\0');
-    out.append(value);
-    out.push_back('\0');
-  }
+  PairsWriter writer({reinterpret_cast<uint8_t*>(out.data()), out.size()}, pairs.size());
+  for (const auto& [key, value] : pairs) writer.put(key, value);
   return out;
 }
 

@@ -67,6 +67,8 @@ class WasmFilter final : public StreamFilter,
   abi::Status removeHeader(abi::MapType, std::string_view key) override;
   abi::Status getHeaders(abi::MapType, runtime::Pairs* pairs) override;
   abi::Status visitHeaders(abi::MapType, HeaderVisitor visit) override;
+  abi::Status measureHeaders(abi::MapType, size_t* count, size_t* bytes) override;
+  abi::Status writeHeaders(abi::MapType, runtime::PairsWriter& out) override;
   abi::Status setHeaders(abi::MapType, const runtime::Pairs& pairs) override;
   abi::Status getHeaderMapSize(abi::MapType, uint32_t* size) override;
   // BufferHost
@@ -122,6 +124,9 @@ class WasmFilter final : public StreamFilter,
   bool applyDeferred(bool decoding);
   void replaceResponse(const runtime::LocalResponse& reply);
   HeaderMap* mapFor(abi::MapType type);
+  // Calls `visit` for every entry of map `type` as the plugin sees it (wasm_filter_hosts.cc).
+  template <typename Visit>
+  abi::Status eachHeader(abi::MapType type, Visit&& visit);
   // Called before a request header changes: the route is picked again with the new headers
   // (cache cleared), unless a plugin set clear_route_cache off; then the route is pinned now,
   // from the headers as they were, if nobody had asked for it yet.

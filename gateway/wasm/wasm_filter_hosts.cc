@@ -8,6 +8,7 @@
 
 #include "gateway/wasm/upstream_hosts.h"
 #include "gateway/wasm/wasm_filter.h"
+#include "runtime/pairs.h"
 
 namespace wasmgate::gateway::wasm {
 namespace {
@@ -119,27 +120,53 @@ Status WasmFilter::getHeaders(abi::MapType type, runtime::Pairs* pairs) {
   return Status::Ok;
 }
 
-// getHeaders() without the copies: the map is serialised into the plugin's memory from here.
-Status WasmFilter::visitHeaders(abi::MapType type, HeaderVisitor visit) {
-  HeaderMap* map = mapFor(type);
-  if (map == nullptr) return type <= abi::MapType::ResponseTrailers ? Status::Ok : Status::BadArgument;
-  const bool request = isRequestMap(type);
-  if (request) {
-    const std::string* host = map->get("host");
+// Every entry of `map` as the plugin sees it: the pseudo-headers first (:authority from Host,
+// which is not repeated), then the rest in order. A template so that each caller's loop is
+// compiled whole, without a call per entry.
+namespace {
+template <typename Visit>
+void forEachHeader(const HeaderMap& map, const RequestHead* request, const ResponseHead* response, Visit&& visit) {
+  if (request != nullptr) {
+    const std::string* host = map.get("host");
     visit(":authority", host ? std::string_view(*host) : std::string_view());
-    visit(":path", request_->target);
-    visit(":method", request_->method);
+    visit(":path", request->target);
+    visit(":method", request->method);
     visit(":scheme", "http");
-  } else if (isResponseMap(type)) {
+  } else if (response != nullptr) {
     char digits[8];
-    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, response_->status);
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, response->status);
     visit(":status", std::string_view(digits, ec == std::errc() ? static_cast<size_t>(end - digits) : 0));
   }
-  for (const auto& [k, v] : map->entries()) {
-    if (request && k == "host") continue;  // it is :authority
+  for (const auto& [k, v] : map.entries()) {
+    if (request != nullptr && k == "host") continue;  // it is :authority
     visit(k, v);
   }
+}
+}  // namespace
+
+template <typename Visit>
+Status WasmFilter::eachHeader(abi::MapType type, Visit&& visit) {
+  HeaderMap* map = mapFor(type);
+  if (map == nullptr) return type <= abi::MapType::ResponseTrailers ? Status::Ok : Status::BadArgument;
+  forEachHeader(*map, isRequestMap(type) ? request_ : nullptr, isResponseMap(type) ? response_ : nullptr, visit);
   return Status::Ok;
+}
+
+// getHeaders() without the copies: the map is serialised into the plugin's memory from these.
+Status WasmFilter::visitHeaders(abi::MapType type, HeaderVisitor visit) {
+  return eachHeader(type, [&](std::string_view k, std::string_view v) { visit(k, v); });
+}
+
+Status WasmFilter::measureHeaders(abi::MapType type, size_t* count, size_t* bytes) {
+  *count = *bytes = 0;
+  return eachHeader(type, [&](std::string_view k, std::string_view v) {
+    ++*count;
+    *bytes += k.size() + v.size();
+  });
+}
+
+Status WasmFilter::writeHeaders(abi::MapType type, runtime::PairsWriter& out) {
+  return eachHeader(type, [&](std::string_view k, std::string_view v) { out.put(k, v); });
 }
 
 Status WasmFilter::setHeaders(abi::MapType type, const runtime::Pairs& pairs) {

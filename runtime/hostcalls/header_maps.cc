@@ -109,46 +109,25 @@ abi::Status readMap(VmState& vm, uint32_t type, Pairs* pairs) {
   return VmState::headers(*stream).getHeaders(static_cast<abi::MapType>(type), pairs);
 }
 
-void putU32(uint8_t* at, uint32_t v) {
-  at[0] = static_cast<uint8_t>(v);
-  at[1] = static_cast<uint8_t>(v >> 8);
-  at[2] = static_cast<uint8_t>(v >> 16);
-  at[3] = static_cast<uint8_t>(v >> 24);
-}
-
-// A stream's map serialised straight into guest memory: one pass to size it, one to write it.
+// A stream's map serialised straight into guest memory: sized first, then written in place.
 abi::Status copyOutStreamMap(HostCall& call, VmState& vm, const Context& stream, abi::MapType type) {
   HeaderMapHost& host = VmState::headers(stream);
-  size_t count = 0, bytes = 4;
-  abi::Status s = host.visitHeaders(type, [&](std::string_view k, std::string_view v) {
-    ++count;
-    bytes += 8 + k.size() + v.size() + 2;
-  });
+  size_t count = 0, text = 0;
+  abi::Status s = host.measureHeaders(type, &count, &text);
   if (s != abi::Status::Ok) return s;
   if (count == 0) return vm.copyOut(call, {}, call.u32(1), call.u32(2));
-  size_t written = 0;
+  const size_t bytes = 4 + count * 8 + text + count * 2;
+  bool complete = false;
   s = vm.copyOutWith(
       call, bytes,
       [&](std::span<uint8_t> out) {
-        putU32(out.data(), static_cast<uint32_t>(count));
-        size_t index = 0, at = 4 + count * 8;
-        host.visitHeaders(type, [&](std::string_view k, std::string_view v) {
-          // A map that changed between the two passes cannot happen on one thread; stay inside.
-          if (index == count || at + k.size() + v.size() + 2 > out.size()) return;
-          putU32(out.data() + 4 + index * 8, static_cast<uint32_t>(k.size()));
-          putU32(out.data() + 8 + index * 8, static_cast<uint32_t>(v.size()));
-          std::memcpy(out.data() + at, k.data(), k.size());
-          at += k.size();
-          out[at++] = 0;
-          std::memcpy(out.data() + at, v.data(), v.size());
-          at += v.size();
-          out[at++] = 0;
-          ++index;
-        });
-        written = at;
+        PairsWriter writer(out, count);
+        // A map that changed between the two steps cannot happen on one thread; the writer stays
+        // inside anyway.
+        complete = host.writeHeaders(type, writer) == abi::Status::Ok && writer.complete();
       },
       call.u32(1), call.u32(2));
-  return s == abi::Status::Ok && written != bytes ? abi::Status::InternalFailure : s;
+  return s == abi::Status::Ok && !complete ? abi::Status::InternalFailure : s;
 }
 
 // proxy_get_header_map_pairs(type, ret_ptr_ptr, ret_size_ptr): serialized pairs; an empty map is

@@ -46,5 +46,26 @@ TEST(PairsTest, RejectsMalformedInput) {
   EXPECT_FALSE(parsePairs(huge_size).has_value()) << "key size past the end";
 }
 
+// PairsWriter, which hosts use to write a header map straight into guest memory: the same bytes
+// as serializePairs(), and a put() beyond what the buffer was sized for is dropped, not written.
+TEST(PairsTest, WriterMatchesSerializeAndStaysInsideItsBuffer) {
+  const Pairs pairs = {{":authority", "example.com"}, {"x", ""}, {"k", std::string("v\0w", 3)}};
+  std::string out(serializedPairsSize(pairs), '?');
+  PairsWriter writer({reinterpret_cast<uint8_t*>(out.data()), out.size()}, pairs.size());
+  for (const auto& [k, v] : pairs) {
+    EXPECT_FALSE(writer.complete());
+    writer.put(k, v);
+  }
+  EXPECT_TRUE(writer.complete());
+  EXPECT_EQ(out, serializePairs(pairs));
+
+  std::string small(serializedPairsSize(pairs) - 1, '?');
+  PairsWriter short_writer({reinterpret_cast<uint8_t*>(small.data()), small.size()}, pairs.size());
+  for (const auto& [k, v] : pairs) short_writer.put(k, v);
+  short_writer.put("one", "too many");
+  EXPECT_FALSE(short_writer.complete());
+  EXPECT_EQ(small.back(), '?') << "the last pair did not fit and was not written";
+}
+
 }  // namespace
 }  // namespace wasmgate::runtime
