@@ -12,7 +12,10 @@
 #   bench/plugin_cpu.sh [BUILD_DIR]   (default: build)
 # Environment: RATE (4000 req/s), CLIENTS (16), DURATION (5s per run), ROUNDS (5), WORKERS (1),
 #              PLUGIN_ROWS ("label=FILE ...", as in bench/proxy.sh; default: hello-world,
-#              raw-hello, five-header-plugins, five-raw-hello from bench/plugins/).
+#              raw-hello, five-header-plugins, five-raw-hello from bench/plugins/),
+#              TOGETHER (1: in each round every row is loaded at the same time, one h2load each,
+#              so all rows of a round see the machine in the same state, instead of one after the
+#              other; the rows then share the cores, so keep RATE x rows well below capacity).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,6 +26,7 @@ CLIENTS=${CLIENTS:-16}
 DURATION=${DURATION:-5s}
 ROUNDS=${ROUNDS:-5}
 WORKERS=${WORKERS:-1}
+TOGETHER=${TOGETHER:-0}
 if [ -z "${PLUGIN_ROWS+x}" ]; then
   PLUGIN_ROWS="hello-world=$here/plugins/hello-world.yaml.in raw-hello=$here/plugins/raw-hello.yaml.in"
   PLUGIN_ROWS+=" five-header-plugins=$here/plugins/five-hello.yaml.in"
@@ -60,12 +64,33 @@ run_row() {
   awk -v ns=$((after - before)) -v n="$done_requests" 'BEGIN { printf "%.2f\n", ns / 1000 / n }'
 }
 
+# One round with every row loaded at once (TOGETHER=1) -> each row's proxy CPU microseconds per
+# request, one per line, in row order.
+run_together() {
+  local i done_requests
+  local -a before after loads
+  for i in "${!ports[@]}"; do before[$i]=$(cpu_ns "${procs[$i]}"); done
+  for i in "${!ports[@]}"; do
+    h2load --h1 -c "$CLIENTS" --rps "$((RATE / CLIENTS))" -D "${DURATION%s}" "http://127.0.0.1:${ports[$i]}/" \
+      > "$dir/h2load-$i.out" & loads[$i]=$!
+  done
+  for i in "${!ports[@]}"; do wait "${loads[$i]}"; done
+  for i in "${!ports[@]}"; do after[$i]=$(cpu_ns "${procs[$i]}"); done
+  for i in "${!ports[@]}"; do
+    done_requests=$(awk '/^requests:/ { print $8 }' "$dir/h2load-$i.out")
+    [ "${done_requests:-0}" -gt 0 ] || { echo "plugin_cpu.sh: no request succeeded on ${labels[$i]}" >&2; exit 1; }
+    awk -v ns=$((after[i] - before[i])) -v n="$done_requests" 'BEGIN { printf "%.2f\n", ns / 1000 / n }'
+  done
+}
+
 for i in "${!ports[@]}"; do h2load --h1 -c 4 -n 2000 "http://127.0.0.1:${ports[$i]}/" >/dev/null; done  # warm-up
 declare -A samples costs
 for round in $(seq "$ROUNDS"); do
   line="round $round:"
+  together=()
+  if [ "$TOGETHER" = 1 ]; then run_together > "$dir/round.out"; mapfile -t together < "$dir/round.out"; fi
   for i in "${!ports[@]}"; do
-    us=$(run_row "$i")
+    if [ "$TOGETHER" = 1 ]; then us=${together[$i]}; else us=$(run_row "$i"); fi
     samples[$i]+="$us "
     # The plugin cost of this round: against the no-plugin row measured moments before, which
     # saw the same state of the machine.
@@ -78,7 +103,8 @@ done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo
-echo "h2load --h1 -c$CLIENTS at $RATE req/s, $DURATION per run, $WORKERS worker(s), $(nproc) cores, median of $ROUNDS rounds"
+mode=$([ "$TOGETHER" = 1 ] && echo "every row at once" || echo "rows one after the other")
+echo "h2load --h1 -c$CLIENTS at $RATE req/s per row ($mode), $DURATION per run, $WORKERS worker(s), $(nproc) cores, median of $ROUNDS rounds"
 printf "| wasmgate | proxy CPU (us/request) | plugin cost (us/request) |\n|---|---:|---:|\n"
 for i in "${!ports[@]}"; do
   m=$(echo "${samples[$i]}" | median)
