@@ -3,6 +3,8 @@
 
 #include <libplatform/libplatform.h>
 
+#include <new>
+
 #include "runtime/v8/v8_compiled_module.h"
 #include "runtime/v8/v8_instance.h"
 #include "runtime/v8/v8_platform.h"
@@ -44,14 +46,23 @@ void EnteredIsolate::enter(WorkerIsolate& worker) {
 
 WorkerIsolate::WorkerIsolate() : isolate(newIsolate()) {
   v8::Isolate::Scope isolate_scope(isolate);
-  v8::HandleScope handles(isolate);
-  v8::Local<v8::Context> ctx = v8::Context::New(isolate);
-  v8::Context::Scope context_scope(ctx);
-  context.Reset(isolate, ctx);
-  // WebAssembly.Instance is the only way V8 10.2 offers to instantiate a module.
-  v8::Local<v8::Value> wasm = ctx->Global()->Get(ctx, v8String(isolate, "WebAssembly")).ToLocalChecked();
-  v8::Local<v8::Value> ctor = wasm.As<v8::Object>()->Get(ctx, v8String(isolate, "Instance")).ToLocalChecked();
-  instance_constructor.Reset(isolate, ctor.As<v8::Function>());
+  {
+    v8::HandleScope handles(isolate);
+    v8::Local<v8::Context> ctx = v8::Context::New(isolate);
+    v8::Context::Scope context_scope(ctx);
+    context.Reset(isolate, ctx);
+    // WebAssembly.Instance is the only way V8 10.2 offers to instantiate a module.
+    v8::Local<v8::Value> wasm = ctx->Global()->Get(ctx, v8String(isolate, "WebAssembly")).ToLocalChecked();
+    v8::Local<v8::Value> ctor = wasm.As<v8::Object>()->Get(ctx, v8String(isolate, "Instance")).ToLocalChecked();
+    instance_constructor.Reset(isolate, ctor.As<v8::Function>());
+  }
+  // Without an open scope below them, every HandleScope the runtime opens (one per call into the
+  // guest, one per fresh memory view) starts with no block of handles: its first handle
+  // allocates one and closing it gives the block back, ~200 instructions each time. This scope,
+  // holding one handle, keeps a block for the isolate's life. It is the isolate's outermost scope:
+  // closed last, in the destructor.
+  ::new (base_scope_) v8::HandleScope(isolate);
+  (void)context.Get(isolate);
 }
 
 WorkerIsolate::~WorkerIsolate() {
@@ -62,6 +73,7 @@ WorkerIsolate::~WorkerIsolate() {
   cross_chains.clear();
   instance_constructor.Reset();
   context.Reset();
+  std::launder(reinterpret_cast<v8::HandleScope*>(base_scope_))->~HandleScope();
   if (t_entered == this) {
     isolate->Exit();
     t_entered = nullptr;

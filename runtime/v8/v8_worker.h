@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <string>
@@ -78,6 +79,8 @@ struct WorkerIsolate {
   std::vector<std::unique_ptr<V8CrossChain>> cross_chains;
 
  private:
+  // The isolate's outermost HandleScope (see the constructor); v8::HandleScope cannot be a member.
+  alignas(v8::HandleScope) std::byte base_scope_[sizeof(v8::HandleScope)];
   std::atomic<bool> running{false};
   std::atomic<int> terminators{0};  // terminate() calls between their check and their request
   std::atomic<bool> terminate_requested{false};
