@@ -15,6 +15,10 @@
 #              and for the nginx row "nginx (/p)"). Default, when the plugins are built: the
 #              rows of bench/plugins/ (hello-world, its raw-ABI floor raw-hello, five hello-world
 #              instances, five raw-hello instances, five different plugins, a 64 KB body rewrite).
+#              PAIRED (1: each wasmgate row runs at the same time as the nginx row of its path, each
+#              with its own wrk, so the two share the machine in the same state; the table then
+#              gives each row's median over the rounds of its req/s ratio to that nginx run. The
+#              absolute req/s are lower, as the pair shares the cores; the ratio is the point),
 #              BASELINE (a wasmgate binary, e.g. one built from an earlier commit): each wasmgate
 #              row is run with it too, as "baseline (...)", for a before/after in the same run;
 #              BASELINE_PLUGIN_DIR (default: BUILD_DIR/plugins) is where its rows take plugins
@@ -29,6 +33,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-1}
 WORKERS=${WORKERS:-1}
 ROUNDS=${ROUNDS:-3}
+PAIRED=${PAIRED:-0}
 if [ -z "${PLUGIN_ROWS+x}" ] && [ -f "$build/plugins/hello-world.wasm" ]; then
   PLUGIN_ROWS="hello-world=$here/plugins/hello-world.yaml.in raw-hello=$here/plugins/raw-hello.yaml.in"
   PLUGIN_ROWS+=" five-header-plugins=$here/plugins/five-hello.yaml.in"
@@ -82,12 +87,12 @@ nginx_workers() { pgrep -P "$NGINX_PROXY_PID" | tr '\n' ' '; }
 cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'))); done; echo $t; }
 TICKS=$(getconf CLK_TCK)
 
-# One wrk run of row $1 -> "req_per_sec p50_ms p99_ms proxy_cpu_us_per_request"
+# One wrk run of row $1 -> "req_per_sec p50_ms p99_ms proxy_cpu_us_per_request" (output file $2)
 run_wrk() {
-  local proc=${procs[$1]} before after
+  local proc=${procs[$1]} before after out=${2:-$dir/wrk.out}
   [ "$proc" = nginx ] && proc=$(nginx_workers)
   before=$(cpu_ticks $proc)
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:${ports[$1]}${paths[$1]}" > "$dir/wrk.out"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:${ports[$1]}${paths[$1]}" > "$out"
   after=$(cpu_ticks $proc)
   awk -v ticks=$((after - before)) -v hz="$TICKS" '
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
@@ -95,10 +100,44 @@ run_wrk() {
     /Requests\/sec/ { rps=$2 }
     $1=="50%" { p50=ms($2) }
     $1=="99%" { p99=ms($2) }
-    END { printf "%.0f %.3f %.3f %.2f\n", rps, p50, p99, n ? ticks * 1e6 / hz / n : 0 }' "$dir/wrk.out"
+    END { printf "%.0f %.3f %.3f %.2f\n", rps, p50, p99, n ? ticks * 1e6 / hz / n : 0 }' "$out"
 }
 
 for i in "${!ports[@]}"; do wrk -t1 -c8 -d2s "http://127.0.0.1:${ports[$i]}${paths[$i]}" >/dev/null; done   # warm-up
+
+if [ "$PAIRED" = 1 ]; then
+  # The nginx row serving row $1's path.
+  nginx_row_for() { local j; for j in "${!ports[@]}"; do
+    [ "${procs[$j]}" = nginx ] && [ "${paths[$j]}" = "${paths[$1]}" ] && { echo "$j"; return; }; done; }
+  declare -A ratios
+  for round in $(seq "$ROUNDS"); do
+    line="round $round:"
+    for i in "${!ports[@]}"; do
+      [ "${procs[$i]}" = nginx ] && continue
+      j=$(nginx_row_for "$i")
+      run_wrk "$j" "$dir/wrk-nginx.out" > "$dir/pair-nginx" & pair=$!
+      r=$(run_wrk "$i" "$dir/wrk-row.out")
+      wait "$pair"
+      n=$(cat "$dir/pair-nginx")
+      ratio=$(awk -v a="${r%% *}" -v b="${n%% *}" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+      ratios[$i]+="$ratio "
+      line+=" ${labels[$i]#wasmgate } $ratio (${r%% *} vs ${n%% *}) |"
+    done
+    echo "$line  (req/s ratio to nginx run at the same time)"
+  done
+  median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+  echo
+  echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION per proxy, each row paired with nginx, $WORKERS proxy worker(s), $(nproc) cores, $ROUNDS rounds"
+  printf "| proxy | median req/s ratio to nginx (same run) | lowest | highest |\n|---|---:|---:|---:|\n"
+  for i in "${!ports[@]}"; do
+    [ "${procs[$i]}" = nginx ] && continue
+    sorted=$(echo "${ratios[$i]}" | tr ' ' '\n' | grep -v '^$' | sort -g)
+    printf "| %s | %.2f | %.2f | %.2f |\n" "${labels[$i]}" "$(echo "${ratios[$i]}" | median)" \
+      "$(echo "$sorted" | head -1)" "$(echo "$sorted" | tail -1)"
+  done
+  exit 0
+fi
+
 best=(); for i in "${!ports[@]}"; do best[$i]="0 0 0 0"; done
 for round in $(seq "$ROUNDS"); do
   line="round $round:"
