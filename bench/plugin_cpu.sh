@@ -13,6 +13,9 @@
 # Environment: RATE (4000 req/s), CLIENTS (16), DURATION (5s per run), ROUNDS (5), WORKERS (1),
 #              PLUGIN_ROWS ("label=FILE ...", as in bench/proxy.sh; default: hello-world,
 #              raw-hello, five-header-plugins, five-raw-hello from bench/plugins/),
+#              BASELINE (another wasmgate binary: every row runs with it too, as "baseline (...)",
+#              its plugins from BASELINE_PLUGIN_DIR, default BUILD_DIR/plugins; its plugin cost is
+#              taken against the baseline's own no-plugin row),
 #              TOGETHER (1: in each round every row is loaded at the same time, one h2load each,
 #              so all rows of a round see the machine in the same state, instead of one after the
 #              other; the rows then share the cores, so keep RATE x rows well below capacity).
@@ -36,17 +39,25 @@ fi
 source "$here/lib/backend.sh"
 bench_setup h2load
 
-labels=(); ports=(); procs=()
-start_wasmgate() {  # label [extra-yaml-file]
+labels=(); ports=(); procs=(); bases=()
+start_wasmgate() {  # label extra-yaml-file|"" binary base-row
   WASMGATE_PORT=$(free_port); ADMIN_PORT=$(free_port)
   local n=${#labels[@]}
+  plugin_dir=$build/plugins
+  [ "$3" != "$wasmgate" ] && plugin_dir=${BASELINE_PLUGIN_DIR:-$build/plugins}
   render "$here/nginx/wasmgate.yaml.in" "$dir/wasmgate-$n.yaml"
-  if [ -n "${2:-}" ]; then render "$2" "$dir/extra-$n.yaml"; cat "$dir/extra-$n.yaml" >> "$dir/wasmgate-$n.yaml"; fi
-  "$wasmgate" run --config "$dir/wasmgate-$n.yaml" --workers "$WORKERS" 2>"$dir/wasmgate-$n.log" & pids+=($!)
-  labels+=("$1"); ports+=($WASMGATE_PORT); procs+=($!)
+  if [ -n "$2" ]; then render "$2" "$dir/extra-$n.yaml"; cat "$dir/extra-$n.yaml" >> "$dir/wasmgate-$n.yaml"; fi
+  "$3" run --config "$dir/wasmgate-$n.yaml" --workers "$WORKERS" 2>"$dir/wasmgate-$n.log" & pids+=($!)
+  labels+=("$1"); ports+=($WASMGATE_PORT); procs+=($!); bases+=("$4")
 }
-start_wasmgate "no plugin"
-for row in $PLUGIN_ROWS; do start_wasmgate "${row%%=*}" "${row#*=}"; done
+# Row 0 is the no-plugin row of this build, the base of its plugin rows; a baseline's rows have
+# their own no-plugin row as base.
+start_wasmgate "no plugin" "" "$wasmgate" ""
+[ -n "${BASELINE:-}" ] && start_wasmgate "baseline (no plugin)" "" "$BASELINE" ""
+for row in $PLUGIN_ROWS; do
+  start_wasmgate "${row%%=*}" "${row#*=}" "$wasmgate" 0
+  [ -n "${BASELINE:-}" ] && start_wasmgate "baseline (${row%%=*})" "${row#*=}" "$BASELINE" 1
+done
 
 for port in "${ports[@]}"; do wait_http "$port"; done
 
@@ -84,7 +95,7 @@ run_together() {
 }
 
 for i in "${!ports[@]}"; do h2load --h1 -c 4 -n 2000 "http://127.0.0.1:${ports[$i]}/" >/dev/null; done  # warm-up
-declare -A samples costs
+declare -A samples costs round_us
 for round in $(seq "$ROUNDS"); do
   line="round $round:"
   together=()
@@ -92,10 +103,11 @@ for round in $(seq "$ROUNDS"); do
   for i in "${!ports[@]}"; do
     if [ "$TOGETHER" = 1 ]; then us=${together[$i]}; else us=$(run_row "$i"); fi
     samples[$i]+="$us "
-    # The plugin cost of this round: against the no-plugin row measured moments before, which
-    # saw the same state of the machine.
-    [ "$i" -gt 0 ] && costs[$i]+="$(awk -v a="$us" -v b="$base_us" 'BEGIN { printf "%.2f", a - b }') "
-    [ "$i" -eq 0 ] && base_us=$us
+    # The plugin cost of this round: against its no-plugin row measured moments before (or at
+    # the same time), which saw the same state of the machine.
+    round_us[$i]=$us
+    b=${bases[$i]}
+    [ -n "$b" ] && costs[$i]+="$(awk -v a="$us" -v b="${round_us[$b]}" 'BEGIN { printf "%.2f", a - b }') "
     line+=" ${labels[$i]} $us |"
   done
   echo "$line  (proxy CPU us/request)"
@@ -108,7 +120,7 @@ echo "h2load --h1 -c$CLIENTS at $RATE req/s per row ($mode), $DURATION per run, 
 printf "| wasmgate | proxy CPU (us/request) | plugin cost (us/request) |\n|---|---:|---:|\n"
 for i in "${!ports[@]}"; do
   m=$(echo "${samples[$i]}" | median)
-  c=$([ "$i" -gt 0 ] && echo "${costs[$i]}" | median || echo "")
+  c=$([ -n "${bases[$i]}" ] && echo "${costs[$i]}" | median || echo "")
   awk -v l="${labels[$i]}" -v m="$m" -v c="$c" \
     'BEGIN { if (c == "") printf "| %s | %.2f | |\n", l, m; else printf "| %s | %.2f | %.2f |\n", l, m, c }'
 done
