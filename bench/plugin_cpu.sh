@@ -113,7 +113,6 @@ for round in $(seq "$ROUNDS"); do
   echo "$line  (proxy CPU us/request)"
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo
 mode=$([ "$TOGETHER" = 1 ] && echo "every row at once" || echo "rows one after the other")
 echo "h2load --h1 -c$CLIENTS at $RATE req/s per row ($mode), $DURATION per run, $WORKERS worker(s), $(nproc) cores, median of $ROUNDS rounds"

@@ -125,7 +125,6 @@ if [ "$PAIRED" = 1 ]; then
     done
     echo "$line  (req/s ratio to nginx run at the same time)"
   done
-  median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
   echo
   echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION per proxy, each row paired with nginx, $WORKERS proxy worker(s), $(nproc) cores, $ROUNDS rounds"
   printf "| proxy | median req/s ratio to nginx (same run) | lowest | highest |\n|---|---:|---:|---:|\n"

@@ -17,6 +17,9 @@ render() {
       -e "s|@WORKERS@|${WORKERS:-1}|g" -e "s|@PLUGIN_DIR@|${plugin_dir:-$build/plugins}|g" "$1" > "$2"
 }
 
+# The median of the numbers on standard input (separated by spaces or newlines).
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
 # Waits until something answers HTTP on port $1, or fails with every log of the scratch folder.
 wait_http() {
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$1${2:-/}" >/dev/null && return 0; sleep 0.05; done
