@@ -332,9 +332,14 @@ Status WasmFilter::setProperty(std::string_view path, std::string_view value) {
   }
   // Plugins of one stream often write the same key (x_request_id): an existing value keeps its
   // buffer.
-  auto& state = callbacks_->streamInfo().filter_state;
+  StreamInfo& info = callbacks_->streamInfo();
+  auto& state = info.filter_state;
   if (auto it = state.find(key); it != state.end()) {
     it->second.assign(value);
+  } else if (key == "x_request_id" && value == info.request_id) {
+    // What every SDK plugin writes on every request (the request's x-request-id, as Go's wrapper
+    // does). Unset, the property already reads as the request's id (getProperty), so storing it
+    // would change nothing a plugin or the access log can see.
   } else {
     state.emplace(std::string(key), std::string(value));
   }

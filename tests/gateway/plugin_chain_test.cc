@@ -258,6 +258,32 @@ TEST(PluginChain, PropertiesWrittenByOnePluginAreReadByLaterOnes) {
   EXPECT_NE(r.body.find("x-url-path: /a/z"), std::string::npos) << r.body;
 }
 
+// x_request_id reads as the request's id until a plugin writes something else; writing the id
+// itself (what every SDK plugin does on every request) changes nothing, and neither does writing
+// it back after another value: the property then holds the id again.
+TEST(PluginChain, XRequestIdWritesAreSeenByLaterPlugins) {
+  Fixture f;
+  std::string plugins =
+      probe("first",
+            "request_headers get_property x_request_id\nrequest_headers add_header 0 x-before $\n"
+            "request_headers set_property x_request_id rid-1\n"
+            "request_headers get_property x_request_id\nrequest_headers add_header 0 x-same $\n"
+            "request_headers set_property x_request_id other",
+            "    priority: 30\n") +
+      probe("second",
+            "request_headers get_property x_request_id\nrequest_headers add_header 0 x-other $\n"
+            "request_headers set_property x_request_id rid-1\n"
+            "request_headers get_property x_request_id\nrequest_headers add_header 0 x-back $",
+            "    priority: 20\n");
+  ASSERT_TRUE(f.start(plugins)) << f.gw.logs();
+  HttpResponse r = httpGet(f.port, "/x", "x-request-id: rid-1\r\n");
+  ASSERT_EQ(r.status, 200) << f.gw.logs();
+  EXPECT_NE(r.body.find("x-before: rid-1"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("x-same: rid-1"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("x-other: other"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("x-back: rid-1"), std::string::npos) << r.body;
+}
+
 TEST(PluginChain, BufferedRequestBodyFromChunkedInput) {
   Fixture f;
   std::string plugins = "  - name: bodies\n    url: " + pluginUrl("headers-bodies") +
