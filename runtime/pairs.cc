@@ -15,9 +15,9 @@ uint32_t loadU32(const char* p) {
 
 size_t serializedPairsSize(const Pairs& pairs) {
   if (pairs.empty()) return 0;
-  size_t size = 4;
-  for (const auto& [key, value] : pairs) size += 8 + key.size() + 1 + value.size() + 1;
-  return size;
+  size_t text = 0;
+  for (const auto& [key, value] : pairs) text += key.size() + value.size();
+  return pairsWireSize(pairs.size(), text);
 }
 
 std::string serializePairs(const Pairs& pairs) {

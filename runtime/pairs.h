@@ -52,6 +52,9 @@ class PairsWriter {
   size_t index_ = 0;
 };
 
+// Bytes of the wire form of `count` pairs (at least one) whose keys and values hold `text` bytes.
+inline size_t pairsWireSize(size_t count, size_t text) { return 4 + count * 10 + text; }
+
 // Bytes serializePairs() produces for `pairs` (0 for an empty map, as hosts send nothing then).
 size_t serializedPairsSize(const Pairs& pairs);
 

@@ -104,7 +104,9 @@ class WasmVm {
   // finishStream() for streams of several VMs of one worker (the plugins of one request), in
   // order, in one entry into the engine when it can chain their callbacks: the same callbacks in
   // the same order, except that actions a plugin defers run once every plugin's callbacks ran.
-  // A trap fails that plugin's VM only: the plugins after it are then ended one by one.
+  // A trap fails that plugin's VM only: the plugins after it are then ended one by one. A stream
+  // whose plugin skips its end callbacks for the VM's ring of ended streams ends without a call
+  // (finishStream() does the same).
   struct StreamEnd {
     WasmVm* vm = nullptr;
     uint32_t stream_id = 0;
@@ -152,6 +154,8 @@ class WasmVm {
 
  private:
   explicit WasmVm(std::unique_ptr<VmState> state);
+  // finishStreams() for streams that end with their callbacks: one chain when the engine can.
+  static void chainStreamEnds(std::span<StreamEnd> ends);
   std::unique_ptr<VmState> state_;
 };
 

@@ -38,12 +38,9 @@ thread_local ChainScratch t_chain;
 }  // namespace
 
 void WasmVm::finishStreams(std::span<StreamEnd> ends) {
-  auto one_by_one = [](std::span<StreamEnd> rest) {
-    for (StreamEnd& end : rest) end.status = end.vm->finishStream(end.stream_id);
-  };
-  // Streams whose plugin takes their ends from its ring need no call: end them first, then chain
-  // the others (in their order) as usual.
-  // (In windows of kWindow ends, so the bookkeeping stays on the stack.)
+  // Streams whose plugin takes their ends from its ring need no call: they end here, and the
+  // others (in their order) go to the chain. In windows of kWindow ends, so the list of the
+  // others stays on the stack.
   constexpr size_t kWindow = 16;
   if (ends.size() > kWindow) {
     for (size_t from = 0; from < ends.size(); from += kWindow) {
@@ -60,14 +57,18 @@ void WasmVm::finishStreams(std::span<StreamEnd> ends) {
       rest_at[rest_count++] = i;
     }
   }
+  if (rest_count == ends.size()) return chainStreamEnds(ends);
   if (rest_count == 0) return;
-  if (rest_count != ends.size()) {
-    StreamEnd rest[kWindow];
-    for (size_t k = 0; k < rest_count; ++k) rest[k] = std::move(ends[rest_at[k]]);
-    finishStreams({rest, rest_count});  // none of these reports now: the usual chain
-    for (size_t k = 0; k < rest_count; ++k) ends[rest_at[k]] = std::move(rest[k]);
-    return;
-  }
+  StreamEnd rest[kWindow];
+  for (size_t k = 0; k < rest_count; ++k) rest[k] = std::move(ends[rest_at[k]]);
+  chainStreamEnds({rest, rest_count});
+  for (size_t k = 0; k < rest_count; ++k) ends[rest_at[k]] = std::move(rest[k]);
+}
+
+void WasmVm::chainStreamEnds(std::span<StreamEnd> ends) {
+  auto one_by_one = [](std::span<StreamEnd> rest) {
+    for (StreamEnd& end : rest) end.status = end.vm->finishStream(end.stream_id);
+  };
   if (ends.size() < 2) return one_by_one(ends);
   ChainScratch& c = t_chain;
   c.clear();

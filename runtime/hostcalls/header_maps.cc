@@ -116,7 +116,7 @@ abi::Status copyOutStreamMap(HostCall& call, VmState& vm, const Context& stream,
   abi::Status s = host.measureHeaders(type, &count, &text);
   if (s != abi::Status::Ok) return s;
   if (count == 0) return vm.copyOut(call, {}, call.u32(1), call.u32(2));
-  const size_t bytes = 4 + count * 8 + text + count * 2;
+  const size_t bytes = pairsWireSize(count, text);
   bool complete = false;
   s = vm.copyOutWith(
       call, bytes,

@@ -88,11 +88,10 @@ bool ended_ring_active = false;
 
 void registerEndedStreamRing() {
 #if defined(__wasm__)  // the ring's address is a 32-bit offset into the module's memory
-  constexpr std::string_view name = "wasmgate_stream_end_ring";
   const uint32_t argument[2] = {static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&ended_ring)),
                                 EndedStreamRing::kCapacity};
-  ended_ring_active = proxy_call_foreign_function(name.data(), name.size(), reinterpret_cast<const char*>(argument),
-                                                  sizeof argument, nullptr, nullptr) == 0;
+  ended_ring_active = internal::HostExtension(
+      "wasmgate_stream_end_ring", std::string_view(reinterpret_cast<const char*>(argument), sizeof argument));
 #endif
 }
 

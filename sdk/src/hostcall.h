@@ -52,10 +52,15 @@ inline uint32_t u32(size_t v) { return v > UINT32_MAX ? UINT32_MAX : static_cast
 // Continue (skip) or are wanted again, for the calling stream, or from a root context for every
 // stream it creates. False when the host does not offer it (any host but wasmgate), which
 // changes nothing: it then calls as usual.
-inline bool SkipCallbacks(std::string_view callbacks, bool skip = true) {
-  const std::string_view name = skip ? "wasmgate_skip_callbacks" : "wasmgate_want_callbacks";
-  return toStatus(proxy_call_foreign_function(name.data(), name.size(), callbacks.data(), callbacks.size(), nullptr,
+// One of wasmgate's foreign-function extensions (docs/abi.md), its result unread: true when the
+// host served it (other hosts answer NotFound).
+inline bool HostExtension(std::string_view name, std::string_view argument) {
+  return toStatus(proxy_call_foreign_function(name.data(), name.size(), argument.data(), argument.size(), nullptr,
                                               nullptr)) == types::Status::Ok;
+}
+
+inline bool SkipCallbacks(std::string_view callbacks, bool skip = true) {
+  return HostExtension(skip ? "wasmgate_skip_callbacks" : "wasmgate_want_callbacks", callbacks);
 }
 
 // Whether the host writes ended streams' ids to this module's ring (dispatch.cc), so a plugin
