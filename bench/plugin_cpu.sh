@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# What a plugin costs the proxy per request, in CPU time, at a fixed request rate: wasmgate with no
-# plugin and with each plugin configuration, in front of the same nginx backend as bench/proxy.sh,
-# each loaded by h2load at RATE requests per second (below what the proxy can serve, so no row
-# competes for the cores), rounds alternating. A row's figure is the median over the rounds of the
+# What a plugin costs the proxy per request, in CPU time, at a fixed request rate or at full load:
+# wasmgate with no plugin and with each plugin configuration, in front of the same nginx backend
+# as bench/proxy.sh, each loaded by h2load at RATE requests per second (below what the proxy can
+# serve, so no row competes for the cores; every request then starts with cold caches) or as fast
+# as it answers (RATE=max), rounds alternating. A row's figure is the median over the rounds of the
 # proxy process's on-CPU time (all its threads, from /proc/PID/task/*/schedstat, in ns) divided by
 # the requests served; "plugin cost" is the median over the rounds of the row's figure minus the
 # no-plugin row's of the same round (run first in it, so both saw the machine in the same state).
@@ -10,7 +11,9 @@
 # swings of a shared machine that make bench/proxy.sh's ratios noisy.
 #
 #   bench/plugin_cpu.sh [BUILD_DIR]   (default: build)
-# Environment: RATE (4000 req/s), CLIENTS (16), DURATION (5s per run), ROUNDS (5), WORKERS (1),
+# Environment: RATE (4000 req/s; "max": each client sends its next request as soon as the last
+#              one is answered, so the proxy runs at full load and consecutive requests find
+#              each other's code and data still in the caches), CLIENTS (16), DURATION (5s per run), ROUNDS (5), WORKERS (1),
 #              PLUGIN_ROWS ("label=FILE ...", as in bench/proxy.sh; default: hello-world,
 #              raw-hello, five-header-plugins, five-raw-hello from bench/plugins/),
 #              BASELINE (another wasmgate binary: every row runs with it too, as "baseline (...)",
@@ -30,6 +33,10 @@ DURATION=${DURATION:-5s}
 ROUNDS=${ROUNDS:-5}
 WORKERS=${WORKERS:-1}
 TOGETHER=${TOGETHER:-0}
+if [ "$RATE" = max ] && [ "$TOGETHER" = 1 ]; then
+  echo "plugin_cpu.sh: RATE=max with TOGETHER=1 would have the rows compete for the cores; run them one after the other" >&2
+  exit 2
+fi
 if [ -z "${PLUGIN_ROWS+x}" ]; then
   PLUGIN_ROWS="hello-world=$here/plugins/hello-world.yaml.in raw-hello=$here/plugins/raw-hello.yaml.in"
   PLUGIN_ROWS+=" five-header-plugins=$here/plugins/five-hello.yaml.in"
@@ -61,6 +68,9 @@ done
 
 for port in "${ports[@]}"; do wait_http "$port"; done
 
+# h2load's pacing: RATE requests per second over all clients, or none at all for RATE=max.
+rate_args() { [ "$RATE" = max ] || echo "--rps $((RATE / CLIENTS))"; }
+
 # On-CPU nanoseconds of every thread of process $1 so far.
 cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%.0f\n", t }'; }
 
@@ -68,7 +78,7 @@ cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { 
 run_row() {
   local before after done_requests
   before=$(cpu_ns "${procs[$1]}")
-  h2load --h1 -c "$CLIENTS" --rps "$((RATE / CLIENTS))" -D "${DURATION%s}" "http://127.0.0.1:${ports[$1]}/" > "$dir/h2load.out"
+  h2load --h1 -c "$CLIENTS" $(rate_args) -D "${DURATION%s}" "http://127.0.0.1:${ports[$1]}/" > "$dir/h2load.out"
   after=$(cpu_ns "${procs[$1]}")
   done_requests=$(awk '/^requests:/ { print $8 }' "$dir/h2load.out")
   [ "${done_requests:-0}" -gt 0 ] || { echo "plugin_cpu.sh: no request succeeded on ${labels[$1]}" >&2; cat "$dir/h2load.out" >&2; exit 1; }
@@ -82,7 +92,7 @@ run_together() {
   local -a before after loads
   for i in "${!ports[@]}"; do before[$i]=$(cpu_ns "${procs[$i]}"); done
   for i in "${!ports[@]}"; do
-    h2load --h1 -c "$CLIENTS" --rps "$((RATE / CLIENTS))" -D "${DURATION%s}" "http://127.0.0.1:${ports[$i]}/" \
+    h2load --h1 -c "$CLIENTS" $(rate_args) -D "${DURATION%s}" "http://127.0.0.1:${ports[$i]}/" \
       > "$dir/h2load-$i.out" & loads[$i]=$!
   done
   for i in "${!ports[@]}"; do wait "${loads[$i]}"; done
@@ -94,7 +104,9 @@ run_together() {
   done
 }
 
-for i in "${!ports[@]}"; do h2load --h1 -c 4 -n 2000 "http://127.0.0.1:${ports[$i]}/" >/dev/null; done  # warm-up
+# Warm-up: long enough for a build that leaves tier-up to V8's dynamic tiering (every build before
+# eager tier-up, e.g. a BASELINE) to have its per-request code optimised before the first round.
+for i in "${!ports[@]}"; do h2load --h1 -c 4 -n 30000 "http://127.0.0.1:${ports[$i]}/" >/dev/null; done
 declare -A samples costs round_us
 for round in $(seq "$ROUNDS"); do
   line="round $round:"
@@ -115,7 +127,8 @@ done
 
 echo
 mode=$([ "$TOGETHER" = 1 ] && echo "every row at once" || echo "rows one after the other")
-echo "h2load --h1 -c$CLIENTS at $RATE req/s per row ($mode), $DURATION per run, $WORKERS worker(s), $(nproc) cores, median of $ROUNDS rounds"
+rate=$([ "$RATE" = max ] && echo "full load" || echo "$RATE req/s per row")
+echo "h2load --h1 -c$CLIENTS at $rate ($mode), $DURATION per run, $WORKERS worker(s), $(nproc) cores, median of $ROUNDS rounds"
 printf "| wasmgate | proxy CPU (us/request) | plugin cost (us/request) |\n|---|---:|---:|\n"
 for i in "${!ports[@]}"; do
   m=$(echo "${samples[$i]}" | median)
