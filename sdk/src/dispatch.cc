@@ -56,11 +56,12 @@ struct Dispatch {
 
 // Plugin contexts in a std::map rather than an unordered_map: a few live ones, and ~3 KB less
 // per plugin.
-// Function-local so plugin static initialisers may install a VM context in any order.
-Dispatch& state() {
-  static Dispatch* d = new Dispatch();
-  return *d;
-}
+// Made on first use, so plugin static initialisers may install a VM context in any order (the
+// pointer itself is constant-initialised). Not a function-local static: its guard check was a
+// call on every use, and every export uses it several times.
+Dispatch* dispatch_state = nullptr;
+[[gnu::noinline]] Dispatch& firstState() { return *(dispatch_state = new Dispatch()); }
+inline Dispatch& state() { return dispatch_state != nullptr ? *dispatch_state : firstState(); }
 
 void logError(std::string_view message) {
   proxy_log(static_cast<uint32_t>(abi::LogLevel::Error), message.data(), message.size());
@@ -86,6 +87,20 @@ struct EndedStreamRing {
 EndedStreamRing ended_ring;
 bool ended_ring_active = false;
 
+PluginEntry* plugin(uint32_t id);
+
+// Takes stream `id` out of the table and hands its context back to the plugin that made it.
+void endStream(uint32_t id) {
+  Dispatch& d = state();
+  internal::StreamTable::Entry* entry = d.streams.find(id);
+  if (entry == nullptr) return;
+  const uint32_t root = entry->plugin;
+  // Out of the table first: ending a context may run code that looks the stream up.
+  std::unique_ptr<types::HttpContext> context = d.streams.remove(id);
+  PluginEntry* owner = plugin(root);
+  if (owner != nullptr && owner->context) owner->context->EndHttpContext(std::move(context));
+}
+
 void registerEndedStreamRing() {
 #if defined(__wasm__)  // the ring's address is a 32-bit offset into the module's memory
   const uint32_t argument[2] = {static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&ended_ring)),
@@ -96,11 +111,10 @@ void registerEndedStreamRing() {
 }
 
 void releaseEndedStreams() {
-  Dispatch& d = state();
   while (ended_ring.taken != ended_ring.written) {
     const uint32_t id = ended_ring.ids[ended_ring.taken % EndedStreamRing::kCapacity];
     ++ended_ring.taken;  // first: a destructor below may call back into the module
-    auto s = d.streams.remove(id);
+    endStream(id);
   }
 }
 
@@ -252,10 +266,9 @@ WASMGATE_EXPORT(proxy_on_done) uint32_t proxy_on_done(uint32_t id) {
 
 WASMGATE_EXPORT(proxy_on_delete) void proxy_on_delete(uint32_t id) {
   CurrentContext scope(id);
-  // Move out first: a context's destructor may look itself up.
-  Dispatch& d = state();
-  auto s = d.streams.remove(id);
-  auto p = d.plugins.extract(id);
+  endStream(id);
+  // Moved out first: a plugin context's destructor may look itself up.
+  auto p = state().plugins.extract(id);
 }
 
 WASMGATE_EXPORT(proxy_on_tick) void proxy_on_tick(uint32_t root) {

@@ -52,6 +52,32 @@ std::string AttrValue::ToJson() const {
   return out + "\"";
 }
 
+void HttpContext::ResetFor(uint32_t contextId) {
+  // Member by member rather than from a fresh context, which cost more than the allocations
+  // reuse saves. The size check below fails when a member is added: reset it here too.
+  static_assert(sizeof(void*) != 4 || sizeof(HttpContext) == kSizeOnWasm32,
+                "HttpContext has a new member: reset it in ResetFor, then update kSizeOnWasm32");
+  contextId_ = contextId;
+  config_ = nullptr;
+  phase_ = ExecutionPhase::DecodeHeader;
+  for (std::string* cached : {&scheme_, &host_, &path_, &method_, &connection_, &upgrade_, &requestContentType_,
+                              &requestContentEncoding_}) {
+    cached->clear();  // keeps the buffer
+  }
+  binaryResponseBody_.reset();
+  hasRequestBody_ = hasResponseBody_ = false;
+  needRequestBody_ = needResponseBody_ = false;
+  streamingRequestBody_ = streamingResponseBody_ = false;
+  pauseStreamingResponse_ = false;
+  requestBodySize_ = 0;
+  values_.clear();
+  attributes_.clear();
+  buffers_.clear();
+  routeCallback_ = nullptr;
+  routeStatus_ = 0;
+  routeHeaders_.clear();
+}
+
 std::any* HttpContext::GetContext(std::string_view key) {
   auto it = values_.find(key);
   return it == values_.end() ? nullptr : &it->second;

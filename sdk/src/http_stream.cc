@@ -36,6 +36,15 @@ int cachedIndex(std::string_view key) {
 }  // namespace
 
 HttpStream::HttpStream(uint32_t id, PluginRoot* plugin) : plugin_(plugin), spec_(plugin->vm().spec), ctx_(id) {
+  initBodyHandling();
+}
+
+void HttpStream::MakeIdle() {
+  ctx_.ResetFor(0);
+  initBodyHandling();
+}
+
+void HttpStream::initBodyHandling() {
   ctx_.needRequestBody_ = spec_.onRequestBody || spec_.onStreamingRequestBody;
   ctx_.needResponseBody_ = spec_.onResponseBody || spec_.onStreamingResponseBody;
   ctx_.streamingRequestBody_ = static_cast<bool>(spec_.onStreamingRequestBody);

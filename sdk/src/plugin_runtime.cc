@@ -130,8 +130,25 @@ void PluginRoot::OnTick() {
   }
 }
 
+namespace {
+// Enough for the streams a VM has open at once under load; a burst beyond it allocates.
+constexpr size_t kIdleStreams = 16;
+}  // namespace
+
 std::unique_ptr<types::HttpContext> PluginRoot::NewHttpContext(uint32_t id) {
-  return std::make_unique<HttpStream>(id, this);
+  if (idleStreams_.empty()) return std::make_unique<HttpStream>(id, this);
+  std::unique_ptr<HttpStream> stream = std::move(idleStreams_.back());
+  idleStreams_.pop_back();
+  stream->Reuse(id);
+  return stream;
+}
+
+void PluginRoot::EndHttpContext(std::unique_ptr<types::HttpContext> context) {
+  if (!context || idleStreams_.size() >= kIdleStreams) return;
+  // Only this plugin's NewHttpContext made the contexts the dispatcher hands back to it.
+  std::unique_ptr<HttpStream> stream(static_cast<HttpStream*>(context.release()));
+  stream->MakeIdle();
+  idleStreams_.push_back(std::move(stream));
 }
 
 void InstallPlugin(PluginSpec spec) {

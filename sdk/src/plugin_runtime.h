@@ -27,12 +27,15 @@ struct VmState {
   uint64_t requestCount = 0;
 };
 
+class HttpStream;
+
 class PluginRoot : public types::PluginContext {
  public:
   PluginRoot(uint32_t id, VmState* vm) : vm_(vm), context_(id) {}
   types::OnPluginStartStatus OnPluginStart(uint32_t configSize) override;
   void OnTick() override;
   std::unique_ptr<types::HttpContext> NewHttpContext(uint32_t id) override;
+  void EndHttpContext(std::unique_ptr<types::HttpContext> context) override;
 
   VmState& vm() { return *vm_; }
   const matcher::RuleMatcher& matcher() const { return matcher_; }
@@ -50,6 +53,9 @@ class PluginRoot : public types::PluginContext {
   wrapper::PluginContext context_;
   matcher::RuleMatcher matcher_;
   std::vector<TickFunc> ticks_;
+  // Ended streams kept for the next ones: a new stream then costs no allocation, and its cached
+  // request values reuse the buffers of an earlier stream's. At most kIdleStreams.
+  std::vector<std::unique_ptr<HttpStream>> idleStreams_;
   bool hostSkipsRequestBody_ = false;
   bool hostSkipsResponseBody_ = false;
 };
@@ -57,6 +63,11 @@ class PluginRoot : public types::PluginContext {
 class HttpStream : public types::HttpContext {
  public:
   HttpStream(uint32_t id, PluginRoot* plugin);
+  // An ended stream kept for reuse: everything of the old stream goes now (what the plugin stored
+  // in its context is destroyed when the stream ends, as without reuse), then Reuse gives it its
+  // new stream's id.
+  void MakeIdle();
+  void Reuse(uint32_t id) { ctx_.contextId_ = id; }
   types::Action OnHttpRequestHeaders(uint32_t numHeaders, bool endOfStream) override;
   types::Action OnHttpRequestBody(uint32_t bodySize, bool endOfStream) override;
   types::Action OnHttpResponseHeaders(uint32_t numHeaders, bool endOfStream) override;
@@ -72,6 +83,8 @@ class HttpStream : public types::HttpContext {
   void checkRebuild();
   types::Action routeCallHeaders(bool endOfStream);
   types::Action routeCallBody(uint32_t bodySize, bool endOfStream);
+  // The body switches every stream of the plugin starts with.
+  void initBodyHandling();
 
   PluginRoot* plugin_;
   const PluginSpec& spec_;

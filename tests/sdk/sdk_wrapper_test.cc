@@ -97,6 +97,62 @@ TEST_F(SdkWrapper, UnmatchedRequestsLeaveThePluginInactive) {
   EXPECT_EQ(calls, 2);
 }
 
+TEST_F(SdkWrapper, AnEndedStreamsContextComesBackAsNewWithNothingOfTheOldStream) {
+  struct Seen {
+    const wrapper::HttpContext* address = nullptr;
+    uint32_t id = 0;
+    std::string path;
+    bool hadValue = true, hadAttribute = true;
+    size_t buffers = 99;
+  };
+  std::vector<Seen> seen;
+  int bodyCalls = 0;
+  std::weak_ptr<int> stored;
+  wrapper::SetCtx<Cfg>(
+      "reuse", wrapper::ParseConfig(parseCfg),
+      wrapper::ProcessRequestHeaders([&](wrapper::HttpContext& ctx, Cfg&) {
+        seen.push_back({&ctx, ctx.ContextID(), ctx.Path(), ctx.GetContext("k") != nullptr,
+                        ctx.GetUserAttribute("a") != nullptr, ctx.BufferQueueSize()});
+        auto value = std::make_shared<int>(7);
+        stored = value;
+        ctx.SetContext("k", value);
+        ctx.SetUserAttribute("a", wrapper::AttrValue("v"));
+        ctx.PushBuffer("queued");
+        if (ctx.Path() != "/2") ctx.DontReadRequestBody();
+        return types::HeaderContinue;
+      }),
+      wrapper::ProcessRequestBody([&](wrapper::HttpContext&, Cfg&, std::string_view) {
+        ++bodyCalls;
+        return types::DataContinue;
+      }));
+  ASSERT_TRUE(StartPlugin(kRoot, R"({"name": "n"})"));
+
+  request({{":authority", "a.example"}, {":path", "/first/and/long/enough/for/the/heap"}});
+  EXPECT_EQ(proxy_on_request_headers(kStream, 2, 0), types::HeaderContinue);
+  EXPECT_EQ(proxy_on_request_body(kStream, 4, 1), types::DataContinue);
+  proxy_on_log(kStream);
+  proxy_on_done(kStream);
+  proxy_on_delete(kStream);
+  EXPECT_TRUE(stored.expired()) << "what a stream stored goes when it ends, even if its context is kept";
+
+  proxy_on_context_create(9, kRoot);
+  host().maps[kReqHeaders] = {{":authority", "b.example"}, {":path", "/2"}};
+  EXPECT_EQ(proxy_on_request_headers(9, 2, 0), types::HeaderContinue);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1].address, seen[0].address) << "the ended stream's context was not reused";
+  EXPECT_EQ(seen[1].id, 9u);
+  EXPECT_EQ(seen[1].path, "/2");
+  EXPECT_FALSE(seen[1].hadValue);
+  EXPECT_FALSE(seen[1].hadAttribute);
+  EXPECT_EQ(seen[1].buffers, 0u);
+  // The first stream turned its body off; the new one reads it, as every stream starts out doing.
+  EXPECT_EQ(bodyCalls, 0);
+  host().buffers[kReqBody] = "body";
+  EXPECT_EQ(proxy_on_request_body(9, 4, 1), types::DataContinue);
+  EXPECT_EQ(bodyCalls, 1);
+  proxy_on_delete(9);
+}
+
 TEST_F(SdkWrapper, BufferedBodyPausesUntilEndOfStreamThenSeesItWhole) {
   std::string body;
   wrapper::SetCtx<Cfg>("body", wrapper::ParseConfig(parseCfg),

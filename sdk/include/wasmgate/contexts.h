@@ -41,6 +41,9 @@ class PluginContext {
   virtual void OnQueueReady(uint32_t /*queueId*/) {}
   // nullptr: this plugin does not handle HTTP streams.
   virtual std::unique_ptr<HttpContext> NewHttpContext(uint32_t /*contextId*/) { return nullptr; }
+  // Takes back a stream context of this plugin once its stream has ended (after its last
+  // callback). The default destroys it; a plugin may keep it for a later NewHttpContext.
+  virtual void EndHttpContext(std::unique_ptr<HttpContext> /*context*/) {}
 };
 
 // The VM: creates plugin contexts.

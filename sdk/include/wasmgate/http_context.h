@@ -110,6 +110,11 @@ class HttpContext {
  private:
   friend class internal::HttpStream;
 
+  // Makes this context as a new one for stream `contextId`, keeping only the capacity of its
+  // cached strings (a stream's host and path rarely fit in a short string).
+  void ResetFor(uint32_t contextId);
+  static constexpr size_t kSizeOnWasm32 = 208;
+
   uint32_t contextId_;
   void* config_ = nullptr;
   ExecutionPhase phase_ = ExecutionPhase::DecodeHeader;
