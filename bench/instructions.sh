@@ -10,7 +10,8 @@
 # Environment: REQUESTS (3000 counted, after 2000 uncounted), PLUGIN_ROWS ("label=FILE ...", as
 #              in bench/proxy.sh; default: hello-world, raw-hello, five-header-plugins,
 #              five-raw-hello), BASELINE (another wasmgate binary: every row runs with it too, as
-#              "baseline (...)", for a before/after of the same configurations), NGINX_ROW (1: also
+#              "baseline (...)", for a before/after of the same configurations; its plugins from
+#              BASELINE_PLUGIN_DIR, default BUILD_DIR/plugins), NGINX_ROW (1: also
 #              count nginx proxy_pass with bench/proxy.sh's config, the reference of the targets;
 #              0 to skip), STEADY (1: count the code a long-running gateway settles on, see below;
 #              0: V8's tiers as they are after the warm-up).
@@ -44,6 +45,8 @@ bench_setup h2load valgrind callgrind_control callgrind_annotate
 # requests, print the instructions per request.
 count_row() {  # binary [extra-yaml-file]
   WASMGATE_PORT=$(free_port); ADMIN_PORT=$(free_port)
+  plugin_dir=$build/plugins
+  [ "$1" != "$wasmgate" ] && plugin_dir=${BASELINE_PLUGIN_DIR:-$build/plugins}
   render "$here/nginx/wasmgate.yaml.in" "$dir/row.yaml"
   if [ -n "${2:-}" ]; then render "$2" "$dir/extra.yaml"; cat "$dir/extra.yaml" >> "$dir/row.yaml"; fi
   count_requests "$WASMGATE_PORT" "$1" run --config "$dir/row.yaml" --workers 1
