@@ -192,6 +192,14 @@ abi::Status VmState::setEndedStreamRing(uint32_t address, uint32_t capacity) {
   return abi::Status::Ok;
 }
 
+abi::Status VmState::setCopyScratch(uint32_t address, uint32_t capacity) {
+  constexpr uint32_t kMaxCapacity = 1u << 20;
+  if (capacity == 0 || capacity > kMaxCapacity) return abi::Status::BadArgument;
+  if (!GuestMemory(*instance_).contains(address, capacity)) return abi::Status::InvalidMemoryAccess;
+  copy_scratch_ = {address, capacity};
+  return abi::Status::Ok;
+}
+
 bool VmState::reportEndedStream(uint32_t id) {
   const Context* ctx = context(id);
   if (ctx == nullptr || ctx->isRoot() || !ctx->skipped.stream_end || ended_ring_.capacity == 0) return false;
@@ -354,6 +362,20 @@ abi::Status VmState::copyOutWith(HostCall& call, size_t size, FunctionRef<void(s
                                  uint64_t ptr_ptr, uint64_t size_ptr) {
   uint32_t address = 0;
   if (size > UINT32_MAX) return abi::Status::InvalidMemoryAccess;
+  // A result that fits the module's scratch goes there: no allocation in the guest, and on the
+  // engine's fast path no second call to complete the copy.
+  if (size != 0 && size <= copy_scratch_.capacity) {
+    std::span<uint8_t> memory = instance_->memory();
+    const uint32_t at = copy_scratch_.address;
+    if (at <= memory.size() && size <= memory.size() - at) {
+      fill(memory.subspan(at, size));
+      GuestMemory guest(memory);
+      if (!guest.store<uint32_t>(ptr_ptr, at) || !guest.store<uint32_t>(size_ptr, static_cast<uint32_t>(size))) {
+        return abi::Status::InvalidMemoryAccess;
+      }
+      return abi::Status::Ok;
+    }
+  }
   // Usually the engine allocates once this host function returned, without a second entry.
   if (std::span<uint8_t> later = call.deferCopyOut(size, static_cast<uint32_t>(ptr_ptr), static_cast<uint32_t>(size_ptr),
                                                    static_cast<uint32_t>(abi::Status::InvalidMemoryAccess));

@@ -126,6 +126,12 @@ class VmState final : public GuestHost {
   // skip them, the VM is inside a call or failed, or the ring is full or unusable: end it the
   // usual way then.
   bool reportEndedStream(uint32_t id);
+  // The copy scratch (foreign function "wasmgate_copy_scratch", docs/abi.md): guest memory at
+  // `address` that the module lends the host for results of up to `capacity` bytes, which
+  // copyOut then writes there instead of into an allocation of the guest's. The module reads
+  // (or copies) each result before its next host call. Checked against the memory's size;
+  // replaces an earlier scratch.
+  abi::Status setCopyScratch(uint32_t address, uint32_t capacity);
   // A call into this VM made by a chain across VMs (WasmVm::finishStreams): enterChained() does
   // what callFunction() does before the engine call, leaveChained() what it does right after
   // (deferred actions and failures are the caller's).
@@ -224,6 +230,11 @@ class VmState final : public GuestHost {
     uint32_t written = 0;   // the host's count, never read back from the guest
   };
   EndedStreamRing ended_ring_;
+  struct CopyScratch {
+    uint32_t address = 0;
+    uint32_t capacity = 0;  // 0: none
+  };
+  CopyScratch copy_scratch_;
 
   uint32_t next_token_ = 1;  // http and redis calls share it, so a token names one call
   std::unordered_map<uint32_t, uint32_t> http_calls_;

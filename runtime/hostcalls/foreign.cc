@@ -10,6 +10,9 @@
 //   proxy_on_done or proxy_on_delete for the stream but writes its id to the ring;
 // - "wasmgate_stream_end_ring" (argument: u32 address, u32 capacity, little-endian): the ring of
 //   ended streams' ids in guest memory (VmState::setEndedStreamRing);
+// - "wasmgate_copy_scratch" (argument: u32 address, u32 capacity, little-endian): guest memory
+//   the module lends the host for small results, written there instead of into an allocation
+//   (VmState::setCopyScratch);
 // - "wasmgate_skip_body_callbacks" (argument "request" or "response", streams only): the first
 //   form of the above, kept for modules built by earlier SDKs.
 // The SDK asks for these; other hosts answer NotFound and call as usual. Every other name, e.g.
@@ -30,6 +33,19 @@ std::optional<SkippedCallbacks> namedCallbacks(std::string_view argument) {
   if (argument == "response") return SkippedCallbacks{.response_body = true, .response_headers = true};
   if (argument == "stream_end") return SkippedCallbacks{.stream_end = true};
   return std::nullopt;
+}
+
+// A region of guest memory a module lends the host: u32 address, u32 capacity, little-endian (as
+// wasm stores them).
+struct GuestRegion {
+  uint32_t address;
+  uint32_t capacity;
+};
+std::optional<GuestRegion> guestRegion(std::string_view argument) {
+  if (argument.size() != 8) return std::nullopt;
+  uint32_t words[2];
+  std::memcpy(words, argument.data(), sizeof words);
+  return GuestRegion{words[0], words[1]};
 }
 
 // wasmgate_skip_callbacks (skip = true) and wasmgate_want_callbacks (skip = false).
@@ -63,11 +79,12 @@ void callForeignFunction(HostCall& call) {
   if (*name_bytes == "wasmgate_skip_callbacks" || *name_bytes == "wasmgate_want_callbacks") {
     const abi::Status s = changeSkippedCallbacks(vm, *argument, *name_bytes == "wasmgate_skip_callbacks");
     if (s != abi::Status::Ok) return finish(call, s);
-  } else if (*name_bytes == "wasmgate_stream_end_ring") {
-    if (argument->size() != 8) return finish(call, abi::Status::BadArgument);
-    uint32_t words[2];
-    std::memcpy(words, argument->data(), sizeof words);  // little-endian, as wasm stores them
-    const abi::Status s = vm.setEndedStreamRing(words[0], words[1]);
+  } else if (*name_bytes == "wasmgate_stream_end_ring" || *name_bytes == "wasmgate_copy_scratch") {
+    const std::optional<GuestRegion> region = guestRegion(*argument);
+    if (!region) return finish(call, abi::Status::BadArgument);
+    const abi::Status s = *name_bytes == "wasmgate_stream_end_ring"
+                              ? vm.setEndedStreamRing(region->address, region->capacity)
+                              : vm.setCopyScratch(region->address, region->capacity);
     if (s != abi::Status::Ok) return finish(call, s);
   } else if (*name_bytes == "wasmgate_skip_body_callbacks") {
     Context* stream = vm.effectiveContext();

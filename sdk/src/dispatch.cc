@@ -210,7 +210,10 @@ WASMGATE_EXPORT(proxy_on_context_create) void proxy_on_context_create(uint32_t i
 
 WASMGATE_EXPORT(proxy_on_vm_start) uint32_t proxy_on_vm_start(uint32_t root, uint32_t size) {
   CurrentContext scope(root);
-  if (!ended_ring_active) registerEndedStreamRing();
+  if (!ended_ring_active) {
+    registerEndedStreamRing();
+    internal::RegisterCopyScratch();
+  }
   if (!state().vm) return 0;
   return state().vm->OnVMStart(size) == types::OnPluginStartStatus::OK;
 }

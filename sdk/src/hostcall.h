@@ -41,7 +41,7 @@ struct HostBytes {
   HostBytes() = default;
   HostBytes(const HostBytes&) = delete;
   HostBytes& operator=(const HostBytes&) = delete;
-  ~HostBytes() { ::free(data); }
+  ~HostBytes() { FreeHostBytes(data); }
   std::string_view view() const { return data ? std::string_view(data, size) : std::string_view(); }
 };
 
@@ -62,6 +62,9 @@ inline bool HostExtension(std::string_view name, std::string_view argument) {
 inline bool SkipCallbacks(std::string_view callbacks, bool skip = true) {
   return HostExtension(skip ? "wasmgate_skip_callbacks" : "wasmgate_want_callbacks", callbacks);
 }
+
+// Lends the host the copy scratch (copy_scratch.cc); once, when the VM starts.
+void RegisterCopyScratch();
 
 // Whether the host writes ended streams' ids to this module's ring (dispatch.cc), so a plugin
 // whose streams do nothing at their end may skip "stream_end".

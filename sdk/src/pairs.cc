@@ -86,7 +86,7 @@ std::string SerializePropertyPath(const std::vector<std::string>& path) {
 std::string TakeHostBytes(char* data, size_t size) {
   if (!data) return {};
   std::string out(data, size);
-  ::free(data);
+  FreeHostBytes(data);
   return out;
 }
 

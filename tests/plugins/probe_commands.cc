@@ -14,6 +14,10 @@ void* const kBadPointer = reinterpret_cast<void*>(uintptr_t{0xFFFFFFF0u});
 constexpr u32 kRingCapacity = 4;
 volatile u32 ring_words[2 + kRingCapacity];  // the host writes it between calls
 
+// The copy scratch ("scratch"): small results the host writes here are reported as
+// "[scratch] VALUE" and not freed.
+char copy_scratch[16];
+
 u32 wasmAddress(const void* p) { return static_cast<u32>(reinterpret_cast<uintptr_t>(p)); }
 
 std::string propertyPath(std::string path) {
@@ -40,7 +44,11 @@ void Runner::exec(const Command& c) {
   auto takeValue = [&] {
     has_value = true;
     value = p == nullptr ? "<null>" : escape(std::string_view(p, n));
-    take(p, n);
+    if (p == copy_scratch) {
+      value = "[scratch] " + value;
+    } else {
+      take(p, n);
+    }
   };
 
   if (cmd == "log") {
@@ -211,6 +219,16 @@ void Runner::exec(const Command& c) {
                                           : num(1);
     const u32 words[2] = {address, num(2)};
     const std::string_view name = "wasmgate_stream_end_ring";
+    status = proxy_call_foreign_function(name.data(), name.size(), reinterpret_cast<const char*>(words), sizeof words,
+                                         nullptr, nullptr);
+  } else if (cmd == "scratch") {
+    // scratch static|end|ADDRESS CAPACITY: wasmgate_copy_scratch with the probe's 16-byte scratch,
+    // the last 4 bytes of memory, or any address.
+    const std::string where = arg(1);
+    const u32 memory_end = static_cast<u32>(__builtin_wasm_memory_size(0) * 65536);
+    const u32 address = where == "static" ? wasmAddress(copy_scratch) : where == "end" ? memory_end - 4 : num(1);
+    const u32 words[2] = {address, num(2)};
+    const std::string_view name = "wasmgate_copy_scratch";
     status = proxy_call_foreign_function(name.data(), name.size(), reinterpret_cast<const char*>(words), sizeof words,
                                          nullptr, nullptr);
   } else if (cmd == "ring_take") {

@@ -413,5 +413,40 @@ TEST_F(StreamCallsTest, AnUnusableStreamEndRingIsRefusedOrBypassed) {
   EXPECT_TRUE(logged("@delete " + std::to_string(*other)));
 }
 
+// wasmgate_copy_scratch: a result that fits the module's scratch is written there, with no
+// allocation by the module; a bigger one is allocated as before. A scratch outside memory, or of
+// no or too large a capacity, is refused.
+TEST_F(StreamCallsTest, SmallResultsGoToTheModulesCopyScratch) {
+  start("configure scratch end 8\n"
+        "configure scratch 4294967040 4\n"
+        "configure scratch static 0\n"
+        "configure scratch static 2000000\n"
+        "configure foreign wasmgate_copy_scratch short\n"
+        "configure scratch static 16\n"
+        "request_headers get_header 0 :path\n"
+        "request_headers get_headers 0\n"
+        "request_headers get_header 0 :path\n"
+        "request_headers get_header 0 missing\n");
+  EXPECT_TRUE(logged("configure: scratch end 8 -> 6")) << "past the end of memory\n" << hosts.log.dump();
+  EXPECT_TRUE(logged("configure: scratch 4294967040 4 -> 6"));
+  EXPECT_TRUE(logged("configure: scratch static 0 -> 2"));
+  EXPECT_TRUE(logged("configure: scratch static 2000000 -> 2"));
+  EXPECT_TRUE(logged("configure: foreign wasmgate_copy_scratch short -> 2"));
+  EXPECT_TRUE(logged("configure: scratch static 16 -> 0"));
+  stream.headers.maps[0] = {{":path", "/p"}, {"x-long", "more than sixteen bytes"}};
+  ASSERT_TRUE(vm->onRequestHeaders(id, 2, true).ok());
+  std::vector<std::string> reports;
+  for (const std::string& line : hosts.log.reports()) {
+    if (line.starts_with("request_headers: ")) reports.push_back(line);
+  }
+  ASSERT_EQ(reports.size(), 4u) << hosts.log.dump();
+  EXPECT_EQ(reports[0], "request_headers: get_header 0 :path -> 0 [scratch] /p");
+  // The whole map is more than 16 bytes: allocated by the module, as on any host.
+  EXPECT_TRUE(reports[1].starts_with("request_headers: get_headers 0 -> 0 ")) << reports[1];
+  EXPECT_EQ(reports[1].find("[scratch]"), std::string::npos) << reports[1];
+  EXPECT_EQ(reports[2], reports[0]) << "the scratch serves every result that fits";
+  EXPECT_EQ(reports[3], "request_headers: get_header 0 missing -> 1");
+}
+
 }  // namespace
 }  // namespace wasmgate::runtime::testing

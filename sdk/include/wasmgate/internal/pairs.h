@@ -52,5 +52,8 @@ std::string SerializePropertyPath(const std::vector<std::string>& path);
 
 // Turns memory the host allocated in the guest into a std::string and frees it.
 std::string TakeHostBytes(char* data, size_t size);
+// Frees a result the host wrote into the guest (nothing for one in the copy scratch, which the
+// module lends the host: sdk/src/copy_scratch.cc).
+void FreeHostBytes(char* data);
 
 }  // namespace wasmgate::internal
