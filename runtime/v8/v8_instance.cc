@@ -359,9 +359,23 @@ std::span<uint8_t> V8Instance::memory() {
   if (memory_view_valid_) return memory_view_;
   if (memory_.IsEmpty()) return {};
   assert(worker_->onOwnerThread() && "an Instance is used only on its worker's thread");
-  v8::Isolate* isolate = worker_->isolate;
+  // A host function runs inside a call into the guest, where the isolate is entered and the
+  // call's HandleScope is open; the view's two handles may go there instead of into a scope of
+  // their own (a host call takes a fresh view, as the guest may have grown its memory since the
+  // last one). Bounded, so that a guest making many host calls in one call does not pile up
+  // handles until it returns.
+  constexpr uint32_t kUnscopedViewsPerCall = 256;
+  if (worker_->call_depth > 0 && worker_->unscoped_views < kUnscopedViewsPerCall) {
+    ++worker_->unscoped_views;
+    return takeMemoryView();
+  }
   EnteredIsolate entered(*worker_);
-  v8::HandleScope handles(isolate);
+  v8::HandleScope handles(worker_->isolate);
+  return takeMemoryView();
+}
+
+std::span<uint8_t> V8Instance::takeMemoryView() {
+  v8::Isolate* isolate = worker_->isolate;
   // Taken afresh every time: memory.grow detaches the previous ArrayBuffer.
   v8::Local<v8::ArrayBuffer> buffer = memory_.Get(isolate)->Buffer();
   memory_view_ = {static_cast<uint8_t*>(buffer->Data()), buffer->ByteLength()};
@@ -484,6 +498,7 @@ Result<uint64_t> enterGuest(WorkerIsolate& worker, const v8::Global<v8::Function
   const bool outermost = worker.call_depth == 0;
   if (outermost) {
     ++worker.outermost_calls;
+    worker.unscoped_views = 0;
     worker.beginOutermostCall();
     for (V8Instance* member : members) member->pendingCopyOut().active = false;  // left by a trapping allocator
   }

@@ -108,6 +108,8 @@ class V8Instance final : public Instance {
   bool buildChain(V8CrossChain& chain, std::span<const InstanceFunction> fns);
   // The "next" import of a HeaderCallbacks chain, bound to `chain`.
   static void chainCheckpoint(const v8::FunctionCallbackInfo<v8::Value>& info);
+  // memory() once the caller made sure the isolate is entered and a HandleScope is open.
+  std::span<uint8_t> takeMemoryView();
 
   std::shared_ptr<WorkerIsolate> worker_;  // first member: the isolate outlives the handles below
   // A copy, so an instance never depends on the lifetime of the CompiledModule it came from.

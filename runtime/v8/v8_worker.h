@@ -48,6 +48,9 @@ struct WorkerIsolate {
   v8::Global<v8::Function> instance_constructor;  // WebAssembly.Instance
   const std::thread::id owner = std::this_thread::get_id();
   int call_depth = 0;
+  // Memory views taken in the outermost call in progress without a HandleScope of their own
+  // (V8Instance::memory); their handles live until that call returns.
+  uint32_t unscoped_views = 0;
   uint32_t calls_since_pump = 0;
   uint64_t outermost_calls = 0;
 

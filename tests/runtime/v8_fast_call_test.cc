@@ -167,6 +167,19 @@ TEST_F(V8FastCallTest, MemoryGrownBetweenCallsIsSeen) {
   EXPECT_EQ(call(*instance, "load", {past_first_page}).value(), 5u);
 }
 
+// Hundreds of host calls in one call into the guest, with memory growing between them: each sees
+// the memory as it is (views past the first 256 of a call take a HandleScope of their own).
+TEST_F(V8FastCallTest, ManyHostCallsInOneCallSeeTheMemoryAsItGrows) {
+  auto instance = instantiate(recorded_);
+  ASSERT_NE(instance, nullptr);
+  ASSERT_TRUE(call(*instance, "mark_while_growing", {1000}).ok());
+  // Memory grew to 17 pages; the last mark before each growth is on the last word of its size.
+  for (uint64_t pages = 2; pages <= 17; ++pages) {
+    const uint64_t last_mark = std::min<uint64_t>(64 * (pages - 2) + 63, 999);
+    EXPECT_EQ(call(*instance, "load", {pages * 65536 - 4}).value(), last_mark) << pages << " pages";
+  }
+}
+
 TEST_F(V8FastCallTest, ATrapFailsTheCallWithTheHostsMessageAndLeavesNothingBehind) {
   auto instance = instantiate(recorded_);
   ASSERT_NE(instance, nullptr);

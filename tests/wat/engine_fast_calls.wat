@@ -38,5 +38,15 @@
   (func (export "call_fail") (result i32) (drop (call $fail)) (i32.const 7))
   (func (export "call_give") (param i32 i32) (result i32) (call $give (local.get 0) (local.get 1)))
   (func (export "call_reenter") (result i32) (call $reenter))
+  ;; $n marks in one call, each on the last word of memory, growing memory by a page before
+  ;; every 64th: the host must take a fresh view of memory for each, however many there are.
+  (func (export "mark_while_growing") (param $n i32)
+    (local $i i32)
+    (loop $next
+      (if (i32.eqz (i32.and (local.get $i) (i32.const 63)))
+        (then (drop (memory.grow (i32.const 1)))))
+      (call $mark (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 4)) (local.get $i))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $next (i32.lt_u (local.get $i) (local.get $n)))))
   (func (export "trap") unreachable)
 )
