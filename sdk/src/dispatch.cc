@@ -67,7 +67,7 @@ void logError(std::string_view message) {
   proxy_log(static_cast<uint32_t>(abi::LogLevel::Error), message.data(), message.size());
 }
 
-void logUnknown(const char* what, uint32_t id) {
+[[gnu::noinline, gnu::cold]] void logUnknown(const char* what, uint32_t id) {
   std::string m = "wasmgate sdk: ";
   m.append(what).append(" for unknown context id ");
   format::AppendUint(m, id);
@@ -195,14 +195,16 @@ WASMGATE_EXPORT(proxy_on_memory_allocate) void* proxy_on_memory_allocate(size_t 
   return ::malloc(size ? size : 1);
 }
 
+// A plugin context: once per plugin, so out of line of the stream's path.
+[[gnu::noinline]] static void createPluginContext(Dispatch& d, uint32_t id) {
+  if (!d.vm) return logError("wasmgate sdk: no plugin installed (SetCtx / SetVMContext never ran)");
+  d.plugins[id].context = d.vm->NewPluginContext(id);
+}
+
 WASMGATE_EXPORT(proxy_on_context_create) void proxy_on_context_create(uint32_t id, uint32_t parent) {
   CurrentContext scope(id);
   Dispatch& d = state();
-  if (parent == 0) {
-    if (!d.vm) return logError("wasmgate sdk: no plugin installed (SetCtx / SetVMContext never ran)");
-    d.plugins[id].context = d.vm->NewPluginContext(id);
-    return;
-  }
+  if (parent == 0) return createPluginContext(d, id);
   PluginEntry* p = plugin(parent);
   if (!p || !p->context) return logUnknown("proxy_on_context_create: parent", parent);
   if (auto http = p->context->NewHttpContext(id)) d.streams.insert(id, parent, std::move(http));

@@ -81,6 +81,10 @@ class HttpStream : public types::HttpContext {
   // Fills the context's cached request values; false when the request has no :authority.
   bool cacheRequestHeaders();
   void checkRebuild();
+  void logNoAuthority();
+  // The config matched for this request (nullptr: the plugin is inactive for it).
+  const void* matchConfig();
+  const void* matchConfigByProperties(const matcher::RuleMatcher& rules);
   types::Action routeCallHeaders(bool endOfStream);
   types::Action routeCallBody(uint32_t bodySize, bool endOfStream);
   // The body switches every stream of the plugin starts with.

@@ -61,7 +61,8 @@ void StreamTable::clear() {
   last_ = nullptr;
 }
 
-void StreamTable::grow() {
+// Rare (the table doubles), so out of line: insert() runs on every new stream.
+[[gnu::noinline]] void StreamTable::grow() {
   std::vector<Entry> old = std::exchange(slots_, std::vector<Entry>(slots_.empty() ? 64 : slots_.size() * 2));
   shift_ = 32 - static_cast<unsigned>(__builtin_ctzll(slots_.size()));
   last_ = nullptr;
