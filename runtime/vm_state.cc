@@ -362,49 +362,41 @@ abi::Status VmState::copyOutWith(HostCall& call, size_t size, FunctionRef<void(s
                                  uint64_t ptr_ptr, uint64_t size_ptr) {
   uint32_t address = 0;
   if (size > UINT32_MAX) return abi::Status::InvalidMemoryAccess;
-  // A result that fits the module's scratch goes there: no allocation in the guest, and on the
-  // engine's fast path no second call to complete the copy.
-  if (size != 0 && size <= copy_scratch_.capacity) {
-    std::span<uint8_t> memory = instance_->memory();
-    const uint32_t at = copy_scratch_.address;
-    if (at <= memory.size() && size <= memory.size() - at) {
-      fill(memory.subspan(at, size));
-      GuestMemory guest(memory);
-      if (!guest.store<uint32_t>(ptr_ptr, at) || !guest.store<uint32_t>(size_ptr, static_cast<uint32_t>(size))) {
-        return abi::Status::InvalidMemoryAccess;
-      }
+  if (size != 0 && size <= copy_scratch_.capacity &&
+      GuestMemory(*instance_).contains(copy_scratch_.address, size)) {
+    // A result that fits the module's scratch goes there: no allocation in the guest, and on the
+    // engine's fast path no second call to complete the copy.
+    address = copy_scratch_.address;
+  } else {
+    // Usually the engine allocates once this host function returned, without a second entry.
+    if (std::span<uint8_t> later = call.deferCopyOut(size, static_cast<uint32_t>(ptr_ptr),
+                                                     static_cast<uint32_t>(size_ptr),
+                                                     static_cast<uint32_t>(abi::Status::InvalidMemoryAccess));
+        !later.empty()) {
+      fill(later);
       return abi::Status::Ok;
     }
-  }
-  // Usually the engine allocates once this host function returned, without a second entry.
-  if (std::span<uint8_t> later = call.deferCopyOut(size, static_cast<uint32_t>(ptr_ptr), static_cast<uint32_t>(size_ptr),
-                                                   static_cast<uint32_t>(abi::Status::InvalidMemoryAccess));
-      !later.empty()) {
-    fill(later);
-    return abi::Status::Ok;
-  }
-  // On the engine's fast path the guest cannot be entered: the engine makes the call again the
-  // usual way (HostFunction::fast promises nothing happened before this copy).
-  if (call.fast && size != 0) {
-    call.retry = true;
-    return abi::Status::InternalFailure;
-  }
-  if (size != 0) {
-    const Export allocator = hasExport(Export::Malloc) ? Export::Malloc : Export::OnMemoryAllocate;
-    // Re-entrant call into the guest; its memory may grow, so take a new view afterwards.
-    auto allocated = instance_->call(*exports_[static_cast<size_t>(allocator)], {uint64_t{size}});
-    if (!allocated.ok()) {
-      call.trap(std::string(exportName(allocator)) + " trapped: " + allocated.message());
+    // On the engine's fast path the guest cannot be entered: the engine makes the call again the
+    // usual way (HostFunction::fast promises nothing happened before this copy).
+    if (call.fast && size != 0) {
+      call.retry = true;
       return abi::Status::InternalFailure;
     }
-    address = static_cast<uint32_t>(allocated.value());
-    std::span<uint8_t> memory = instance_->memory();
-    if (address == 0 || address > memory.size() || size > memory.size() - address) {
-      return abi::Status::InvalidMemoryAccess;
+    if (size != 0) {
+      const Export allocator = hasExport(Export::Malloc) ? Export::Malloc : Export::OnMemoryAllocate;
+      // Re-entrant call into the guest; its memory may grow, so take a new view afterwards.
+      auto allocated = instance_->call(*exports_[static_cast<size_t>(allocator)], {uint64_t{size}});
+      if (!allocated.ok()) {
+        call.trap(std::string(exportName(allocator)) + " trapped: " + allocated.message());
+        return abi::Status::InternalFailure;
+      }
+      address = static_cast<uint32_t>(allocated.value());
+      if (address == 0 || !GuestMemory(*instance_).contains(address, size)) return abi::Status::InvalidMemoryAccess;
     }
-    fill(memory.subspan(address, size));
   }
-  GuestMemory memory(*instance_);
+  std::span<uint8_t> bytes = instance_->memory();
+  if (size != 0) fill(bytes.subspan(address, size));
+  GuestMemory memory(bytes);
   if (!memory.store<uint32_t>(ptr_ptr, address) || !memory.store<uint32_t>(size_ptr, static_cast<uint32_t>(size))) {
     return abi::Status::InvalidMemoryAccess;
   }

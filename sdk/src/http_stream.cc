@@ -93,13 +93,15 @@ bool HttpStream::cacheRequestHeaders() {
 
 const void* HttpStream::matchConfig() {
   const matcher::RuleMatcher& rules = plugin_->matcher();
-  if (!rules.NeedsRouteName() && !rules.NeedsClusterName()) return rules.GetMatchConfig(ctx_.host_, {}, {});
-  return matchConfigByProperties(rules);
+  const bool byRoute = rules.NeedsRouteName(), byCluster = rules.NeedsClusterName();
+  if (!byRoute && !byCluster) return rules.GetMatchConfig(ctx_.host_, {}, {});
+  return matchConfigByProperties(rules, byRoute, byCluster);
 }
 
-[[gnu::noinline]] const void* HttpStream::matchConfigByProperties(const matcher::RuleMatcher& rules) {
-  std::string route = rules.NeedsRouteName() ? proxywasm::GetProperty({"route_name"}).value : std::string();
-  std::string cluster = rules.NeedsClusterName() ? proxywasm::GetProperty({"cluster_name"}).value : std::string();
+[[gnu::noinline]] const void* HttpStream::matchConfigByProperties(const matcher::RuleMatcher& rules, bool byRoute,
+                                                                  bool byCluster) {
+  std::string route = byRoute ? proxywasm::GetProperty({"route_name"}).value : std::string();
+  std::string cluster = byCluster ? proxywasm::GetProperty({"cluster_name"}).value : std::string();
   return rules.GetMatchConfig(ctx_.host_, route, cluster);
 }
 

@@ -84,7 +84,8 @@ class HttpStream : public types::HttpContext {
   void logNoAuthority();
   // The config matched for this request (nullptr: the plugin is inactive for it).
   const void* matchConfig();
-  const void* matchConfigByProperties(const matcher::RuleMatcher& rules);
+  // The same when some rule matches by route or cluster name: those properties are read first.
+  const void* matchConfigByProperties(const matcher::RuleMatcher& rules, bool byRoute, bool byCluster);
   types::Action routeCallHeaders(bool endOfStream);
   types::Action routeCallBody(uint32_t bodySize, bool endOfStream);
   // The body switches every stream of the plugin starts with.

@@ -209,26 +209,16 @@ void Runner::exec(const Command& c) {
     const std::string name = arg(1), argument = arg(2);
     status = proxy_call_foreign_function(name.data(), name.size(), argument.data(), argument.size(), &p, &n);
     takeValue();
-  } else if (cmd == "ring") {
-    // ring static|end|ADDRESS CAPACITY: wasmgate_stream_end_ring with the probe's own ring, the
-    // last 4 bytes of memory, or any address.
-    const std::string where = arg(1);
-    const u32 memory_end = static_cast<u32>(__builtin_wasm_memory_size(0) * 65536);
-    const u32 address = where == "static" ? wasmAddress(const_cast<u32*>(ring_words))
-                        : where == "end"  ? memory_end - 4
-                                          : num(1);
-    const u32 words[2] = {address, num(2)};
-    const std::string_view name = "wasmgate_stream_end_ring";
-    status = proxy_call_foreign_function(name.data(), name.size(), reinterpret_cast<const char*>(words), sizeof words,
-                                         nullptr, nullptr);
-  } else if (cmd == "scratch") {
-    // scratch static|end|ADDRESS CAPACITY: wasmgate_copy_scratch with the probe's 16-byte scratch,
+  } else if (cmd == "ring" || cmd == "scratch") {
+    // ring|scratch static|end|ADDRESS CAPACITY: lends the host a region of memory, as
+    // wasmgate_stream_end_ring or wasmgate_copy_scratch: the probe's own ring or 16-byte scratch,
     // the last 4 bytes of memory, or any address.
     const std::string where = arg(1);
+    const bool ring = cmd == "ring";
     const u32 memory_end = static_cast<u32>(__builtin_wasm_memory_size(0) * 65536);
-    const u32 address = where == "static" ? wasmAddress(copy_scratch) : where == "end" ? memory_end - 4 : num(1);
-    const u32 words[2] = {address, num(2)};
-    const std::string_view name = "wasmgate_copy_scratch";
+    const u32 own = ring ? wasmAddress(const_cast<u32*>(ring_words)) : wasmAddress(copy_scratch);
+    const u32 words[2] = {where == "static" ? own : where == "end" ? memory_end - 4 : num(1), num(2)};
+    const std::string_view name = ring ? "wasmgate_stream_end_ring" : "wasmgate_copy_scratch";
     status = proxy_call_foreign_function(name.data(), name.size(), reinterpret_cast<const char*>(words), sizeof words,
                                          nullptr, nullptr);
   } else if (cmd == "ring_take") {
