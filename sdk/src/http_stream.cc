@@ -6,6 +6,7 @@
 
 #include "hostcall.h"
 #include "plugin_runtime.h"
+#include "unaligned.h"
 
 namespace wasmgate::wrapper::internal {
 namespace {
@@ -19,16 +20,17 @@ struct CachedHeader {
 };
 
 // Which of cacheRequestHeaders' headers `key` names (its index there; kRequestId for
-// x-request-id), or -1. By size first, and against literals: a header costs one or two short
-// comparisons that the compiler can expand in place, instead of a memcmp call per candidate.
+// x-request-id), or -1. By size first, then against literals in word compares (EqualsLiteral): a
+// header costs one or two of them, where `key == "..."` would be a memcmp call per candidate.
 constexpr int kRequestId = 8;
 int cachedIndex(std::string_view key) {
+  using wasmgate::internal::EqualsLiteral;
   switch (key.size()) {
-    case 5: return key == ":path" ? 1 : -1;
-    case 7: return key == ":method" ? 2 : key == ":scheme" ? 3 : key == "upgrade" ? 7 : -1;
-    case 10: return key == ":authority" ? 0 : key == "connection" ? 6 : -1;
-    case 12: return key == "content-type" ? 4 : key == "x-request-id" ? kRequestId : -1;
-    case 16: return key == "content-encoding" ? 5 : -1;
+    case 5: return EqualsLiteral(key, ":path") ? 1 : -1;
+    case 7: return EqualsLiteral(key, ":method") ? 2 : EqualsLiteral(key, ":scheme") ? 3 : EqualsLiteral(key, "upgrade") ? 7 : -1;
+    case 10: return EqualsLiteral(key, ":authority") ? 0 : EqualsLiteral(key, "connection") ? 6 : -1;
+    case 12: return EqualsLiteral(key, "content-type") ? 4 : EqualsLiteral(key, "x-request-id") ? kRequestId : -1;
+    case 16: return EqualsLiteral(key, "content-encoding") ? 5 : -1;
     default: return -1;
   }
 }
@@ -145,8 +147,11 @@ types::Action HttpStream::requestHeaders(uint32_t, bool endOfStream) {
   ctx_.config_ = const_cast<void*>(matchConfig());
   if (!ctx_.config_) return types::ActionContinue;  // inactive for this stream
 
-  if (ctx_.IsBinaryRequestBody()) ctx_.needRequestBody_ = false;
-  if (ctx_.IsWebsocket()) ctx_.needRequestBody_ = ctx_.needResponseBody_ = false;
+  // Both checks only ever switch body handling off: a plugin with no body handler skips them.
+  if (ctx_.needRequestBody_ && ctx_.IsBinaryRequestBody()) ctx_.needRequestBody_ = false;
+  if ((ctx_.needRequestBody_ || ctx_.needResponseBody_) && ctx_.IsWebsocket()) {
+    ctx_.needRequestBody_ = ctx_.needResponseBody_ = false;
+  }
   if (!spec_.onRequestHeaders) return types::ActionContinue;
   return spec_.onRequestHeaders(ctx_, ctx_.config_);
 }

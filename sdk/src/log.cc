@@ -19,12 +19,14 @@ LogState& state() {
 
 }  // namespace
 
+// proxy_get_log_level rather than the foreign function get_log_level (which wasm-go calls):
+// both answer the same level on Higress's Envoy and in wasmgate, but the ABI function writes a
+// word where the foreign one returns allocated bytes, and hosts make it one of their cheapest
+// calls. A plugin checks the level before every message, most of which the level drops.
 Level HostLogLevel() {
-  auto r = proxywasm::CallForeignFunction("get_log_level", "");
-  if (!r.ok() || r.value.size() != 4) return Level::Trace;
-  const auto* b = reinterpret_cast<const unsigned char*>(r.value.data());
-  uint32_t v = uint32_t(b[0]) | uint32_t(b[1]) << 8 | uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24;
-  return v > abi::kMaxLogLevel ? Level::Critical : static_cast<Level>(v);
+  uint32_t level = 0;
+  if (proxy_get_log_level(&level) != static_cast<uint32_t>(types::Status::Ok)) return Level::Trace;
+  return level > abi::kMaxLogLevel ? Level::Critical : static_cast<Level>(level);
 }
 
 DefaultLog::DefaultLog(std::string pluginName, std::string pluginId)

@@ -154,6 +154,7 @@ wrapper::Error RuleMatcher::ParseRuleConfig(const wrapper::Json& config, const P
 
 const void* RuleMatcher::GetMatchConfig(std::string_view authority, std::string_view routeName,
                                         std::string_view clusterName) const {
+  if (rules_.empty()) return hasGlobal_ ? globalConfig_.get() : nullptr;  // the common case: no rule
   std::string_view host = StripPortFromHost(authority);
   for (const auto& rule : rules_) {
     bool match = false;

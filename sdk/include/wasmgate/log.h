@@ -2,7 +2,7 @@
 //
 // Public header. The logger is per VM (one global, as in Go), installed by wrapper::SetCtx as a
 // DefaultLog named after the plugin. Before formatting, each message asks the host for its level
-// (foreign function get_log_level, trace=0..critical=5; Trace if the host cannot tell), so
+// (proxy_get_log_level, trace=0..critical=5; Trace if the host cannot tell), so
 // messages below the gateway's level cost one host call and no formatting. A DefaultLog writes
 // "[<plugin>] [<plugin id or nil>] [<x_request_id or nil>] <message>" with proxy_log.
 // Without any logger installed, messages go to proxy_log unprefixed. Single-threaded.
@@ -47,7 +47,7 @@ void ResetID(std::string_view pluginId);
 
 bool Enabled(Level level);
 void Write(Level level, std::string_view message);
-// The host's current level (get_log_level), Trace when unavailable.
+// The host's current level (proxy_get_log_level), Trace when unavailable.
 Level HostLogLevel();
 
 inline void Trace(std::string_view m) { if (Enabled(Level::Trace)) Write(Level::Trace, m); }
