@@ -8,8 +8,8 @@
 #
 #   bench/instructions.sh [BUILD_DIR]   (default: build)
 # Environment: REQUESTS (3000 counted, after 2000 uncounted), PLUGIN_ROWS ("label=FILE ...", as
-#              in bench/proxy.sh; default: hello-world, raw-hello, five-header-plugins,
-#              five-raw-hello), BASELINE (another wasmgate binary: every row runs with it too, as
+#              in bench/proxy.sh, "# header:" lines included; default: hello-world, raw-hello,
+#              key-auth, five-header-plugins, five-raw-hello), BASELINE (another wasmgate binary: every row runs with it too, as
 #              "baseline (...)", for a before/after of the same configurations; its plugins from
 #              BASELINE_PLUGIN_DIR, default BUILD_DIR/plugins), NGINX_ROW (1: also
 #              count nginx proxy_pass with bench/proxy.sh's config, the reference of the targets;
@@ -34,6 +34,7 @@ STEADY=${STEADY:-1}
 if [ "$STEADY" = 1 ]; then export WASMGATE_V8_FLAGS="--no-liftoff ${WASMGATE_V8_FLAGS:-}"; fi
 if [ -z "${PLUGIN_ROWS+x}" ]; then
   PLUGIN_ROWS="hello-world=$here/plugins/hello-world.yaml.in raw-hello=$here/plugins/raw-hello.yaml.in"
+  PLUGIN_ROWS+=" key-auth=$here/plugins/key-auth.yaml.in"
   PLUGIN_ROWS+=" five-header-plugins=$here/plugins/five-hello.yaml.in"
   PLUGIN_ROWS+=" five-raw-hello=$here/plugins/five-raw-hello.yaml.in"
 fi
@@ -49,22 +50,25 @@ count_row() {  # binary [extra-yaml-file]
   [ "$1" != "$wasmgate" ] && plugin_dir=${BASELINE_PLUGIN_DIR:-$build/plugins}
   render "$here/nginx/wasmgate.yaml.in" "$dir/row.yaml"
   if [ -n "${2:-}" ]; then render "$2" "$dir/extra.yaml"; cat "$dir/extra.yaml" >> "$dir/row.yaml"; fi
-  count_requests "$WASMGATE_PORT" "$1" run --config "$dir/row.yaml" --workers 1
+  REQUEST_HEADER=$(row_header "${2:-}") count_requests "$WASMGATE_PORT" "$1" run --config "$dir/row.yaml" --workers 1
 }
 
-# Counts REQUESTS requests through callgrind running COMMAND... listening on $1 (after warm-up).
+# Counts REQUESTS requests through callgrind running COMMAND... listening on $1 (after warm-up),
+# each with the header REQUEST_HEADER if set.
 count_requests() {  # port command...
   local port=$1; shift
+  local -a header=()
+  [ -n "${REQUEST_HEADER:-}" ] && header=(-H "$REQUEST_HEADER")
   rm -f "$dir"/callgrind.out*
   # --smc-check: V8 writes the code it runs.
   valgrind --tool=callgrind --smc-check=all-non-file --instr-atstart=no \
     --callgrind-out-file="$dir/callgrind.out" "$@" 2> "$dir/valgrind.log" &
   local vg=$!
-  for _ in $(seq 600); do curl -fs "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
-  h2load --h1 -c 4 -n 2000 "http://127.0.0.1:$port/" >/dev/null
+  for _ in $(seq 600); do curl -fs "${header[@]}" "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
+  h2load --h1 -c 4 -n 2000 "${header[@]}" "http://127.0.0.1:$port/" >/dev/null
   callgrind_control -i on "$vg" >/dev/null 2>&1
   local done_requests
-  done_requests=$(h2load --h1 -c 4 -n "$REQUESTS" "http://127.0.0.1:$port/" | awk '/^requests:/ { print $8 }')
+  done_requests=$(h2load --h1 -c 4 -n "$REQUESTS" "${header[@]}" "http://127.0.0.1:$port/" | awk '/^requests:/ { print $8 }')
   callgrind_control -d "$vg" >/dev/null 2>&1
   kill "$vg"; wait "$vg" 2>/dev/null || true
   [ "${done_requests:-0}" -eq "$REQUESTS" ] || { echo "$bench_name: only ${done_requests:-0} requests succeeded" >&2; exit 1; }

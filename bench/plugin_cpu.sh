@@ -14,8 +14,9 @@
 # Environment: RATE (4000 req/s; "max": each client sends its next request as soon as the last
 #              one is answered, so the proxy runs at full load and consecutive requests find
 #              each other's code and data still in the caches), CLIENTS (16), DURATION (5s per run), ROUNDS (5), WORKERS (1),
-#              PLUGIN_ROWS ("label=FILE ...", as in bench/proxy.sh; default: hello-world,
-#              raw-hello, five-header-plugins, five-raw-hello from bench/plugins/),
+#              PLUGIN_ROWS ("label=FILE ...", as in bench/proxy.sh, "# header:" lines included;
+#              default: hello-world, raw-hello, key-auth, five-header-plugins, five-raw-hello
+#              from bench/plugins/),
 #              BASELINE (another wasmgate binary: every row runs with it too, as "baseline (...)",
 #              its plugins from BASELINE_PLUGIN_DIR, default BUILD_DIR/plugins; its plugin cost is
 #              taken against the baseline's own no-plugin row),
@@ -39,6 +40,7 @@ if [ "$RATE" = max ] && [ "$TOGETHER" = 1 ]; then
 fi
 if [ -z "${PLUGIN_ROWS+x}" ]; then
   PLUGIN_ROWS="hello-world=$here/plugins/hello-world.yaml.in raw-hello=$here/plugins/raw-hello.yaml.in"
+  PLUGIN_ROWS+=" key-auth=$here/plugins/key-auth.yaml.in"
   PLUGIN_ROWS+=" five-header-plugins=$here/plugins/five-hello.yaml.in"
   PLUGIN_ROWS+=" five-raw-hello=$here/plugins/five-raw-hello.yaml.in"
 fi
@@ -46,7 +48,7 @@ fi
 source "$here/lib/backend.sh"
 bench_setup h2load
 
-labels=(); ports=(); procs=(); bases=()
+labels=(); ports=(); procs=(); bases=(); headers=()
 start_wasmgate() {  # label extra-yaml-file|"" binary base-row
   WASMGATE_PORT=$(free_port); ADMIN_PORT=$(free_port)
   local n=${#labels[@]}
@@ -55,7 +57,7 @@ start_wasmgate() {  # label extra-yaml-file|"" binary base-row
   render "$here/nginx/wasmgate.yaml.in" "$dir/wasmgate-$n.yaml"
   if [ -n "$2" ]; then render "$2" "$dir/extra-$n.yaml"; cat "$dir/extra-$n.yaml" >> "$dir/wasmgate-$n.yaml"; fi
   "$3" run --config "$dir/wasmgate-$n.yaml" --workers "$WORKERS" 2>"$dir/wasmgate-$n.log" & pids+=($!)
-  labels+=("$1"); ports+=($WASMGATE_PORT); procs+=($!); bases+=("$4")
+  labels+=("$1"); ports+=($WASMGATE_PORT); procs+=($!); bases+=("$4"); headers+=("$(row_header "$2")")
 }
 # Row 0 is the no-plugin row of this build, the base of its plugin rows; a baseline's rows have
 # their own no-plugin row as base.
@@ -66,10 +68,12 @@ for row in $PLUGIN_ROWS; do
   [ -n "${BASELINE:-}" ] && start_wasmgate "baseline (${row%%=*})" "${row#*=}" "$BASELINE" 1
 done
 
-for port in "${ports[@]}"; do wait_http "$port"; done
+for i in "${!ports[@]}"; do wait_http "${ports[$i]}" / "${headers[$i]}"; done
 
 # h2load's pacing: RATE requests per second over all clients, or none at all for RATE=max.
 rate_args() { [ "$RATE" = max ] || echo "--rps $((RATE / CLIENTS))"; }
+# h2load -H for row $1's request header, if it has one (its words one per line, for mapfile).
+header_args() { [ -z "${headers[$1]}" ] || printf '%s\n' -H "${headers[$1]}"; }
 
 # On-CPU nanoseconds of every thread of process $1 so far.
 cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%.0f\n", t }'; }
@@ -78,7 +82,8 @@ cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { 
 run_row() {
   local before after done_requests
   before=$(cpu_ns "${procs[$1]}")
-  h2load --h1 -c "$CLIENTS" $(rate_args) -D "${DURATION%s}" "http://127.0.0.1:${ports[$1]}/" > "$dir/h2load.out"
+  local -a hargs; mapfile -t hargs < <(header_args "$1")
+  h2load --h1 -c "$CLIENTS" $(rate_args) "${hargs[@]}" -D "${DURATION%s}" "http://127.0.0.1:${ports[$1]}/" > "$dir/h2load.out"
   after=$(cpu_ns "${procs[$1]}")
   done_requests=$(awk '/^requests:/ { print $8 }' "$dir/h2load.out")
   [ "${done_requests:-0}" -gt 0 ] || { echo "plugin_cpu.sh: no request succeeded on ${labels[$1]}" >&2; cat "$dir/h2load.out" >&2; exit 1; }
@@ -92,7 +97,8 @@ run_together() {
   local -a before after loads
   for i in "${!ports[@]}"; do before[$i]=$(cpu_ns "${procs[$i]}"); done
   for i in "${!ports[@]}"; do
-    h2load --h1 -c "$CLIENTS" $(rate_args) -D "${DURATION%s}" "http://127.0.0.1:${ports[$i]}/" \
+    local -a hargs; mapfile -t hargs < <(header_args "$i")
+    h2load --h1 -c "$CLIENTS" $(rate_args) "${hargs[@]}" -D "${DURATION%s}" "http://127.0.0.1:${ports[$i]}/" \
       > "$dir/h2load-$i.out" & loads[$i]=$!
   done
   for i in "${!ports[@]}"; do wait "${loads[$i]}"; done
@@ -106,7 +112,10 @@ run_together() {
 
 # Warm-up: long enough for a build that leaves tier-up to V8's dynamic tiering (every build before
 # eager tier-up, e.g. a BASELINE) to have its per-request code optimised before the first round.
-for i in "${!ports[@]}"; do h2load --h1 -c 4 -n 30000 "http://127.0.0.1:${ports[$i]}/" >/dev/null; done
+for i in "${!ports[@]}"; do
+  mapfile -t hargs < <(header_args "$i")
+  h2load --h1 -c 4 -n 30000 "${hargs[@]}" "http://127.0.0.1:${ports[$i]}/" >/dev/null
+done
 declare -A samples costs round_us
 for round in $(seq "$ROUNDS"); do
   line="round $round:"

@@ -12,7 +12,8 @@
 #              PLUGIN_ROWS ("label=FILE ..."; each FILE is YAML appended to the gateway's config,
 #              e.g. a plugins: section, and adds one wasmgate row called "label"; @PLUGIN_DIR@ in
 #              it is BUILD_DIR/plugins and a "# path: /p" line makes wrk request /p for that row
-#              and for the nginx row "nginx (/p)"). Default, when the plugins are built: the
+#              and for the nginx row "nginx (/p)"; a "# header: NAME: VALUE" line adds that
+#              header to the row's requests, e.g. bench/plugins/key-auth.yaml.in's API key). Default, when the plugins are built: the
 #              rows of bench/plugins/ (hello-world, its raw-ABI floor raw-hello, five hello-world
 #              instances, five raw-hello instances, five different plugins, a 64 KB body rewrite).
 #              PAIRED (1: each wasmgate row runs at the same time as the nginx row of its path, each
@@ -52,7 +53,7 @@ render "$here/nginx/proxy.conf.in" "$dir/proxy.conf"
 NGINX_PROXY_PID=$!
 
 # Rows: a label and the port that serves it. nginx first; every ratio is to it.
-labels=("nginx proxy_pass"); ports=($PROXY_PORT); paths=(/); procs=(nginx)
+labels=("nginx proxy_pass"); ports=($PROXY_PORT); paths=(/); procs=(nginx); headers=("")
 start_wasmgate() {  # label [extra-yaml-file [binary]]
   WASMGATE_PORT=$(free_port); ADMIN_PORT=$(free_port)
   local n=${#labels[@]}
@@ -66,10 +67,10 @@ start_wasmgate() {  # label [extra-yaml-file [binary]]
     path=$(sed -n 's/^# path: *//p' "$2" | head -1); path=${path:-/}
   fi
   if [ "$path" != / ] && [ -z "${3:-}" ]; then
-    labels+=("nginx ($path)"); ports+=($PROXY_PORT); paths+=("$path"); procs+=(nginx)
+    labels+=("nginx ($path)"); ports+=($PROXY_PORT); paths+=("$path"); procs+=(nginx); headers+=("")
   fi
   "${3:-$wasmgate}" run --config "$dir/wasmgate-$n.yaml" --workers "$WORKERS" 2>"$dir/wasmgate-$n.log" & pids+=($!)
-  labels+=("$1"); ports+=($WASMGATE_PORT); paths+=("$path"); procs+=($!)
+  labels+=("$1"); ports+=($WASMGATE_PORT); paths+=("$path"); procs+=($!); headers+=("$(row_header "${2:-}")")
 }
 start_wasmgate "wasmgate (no plugin)"
 [ -n "${BASELINE:-}" ] && start_wasmgate "baseline (no plugin)" "" "$BASELINE"
@@ -78,7 +79,7 @@ for row in $PLUGIN_ROWS; do
   [ -n "${BASELINE:-}" ] && start_wasmgate "baseline (${row%%=*})" "${row#*=}" "$BASELINE"
 done
 
-for port in "${ports[@]}"; do wait_http "$port"; done
+for i in "${!ports[@]}"; do wait_http "${ports[$i]}" / "${headers[$i]}"; done
 
 # The nginx proxy's worker processes (children of its master), whose CPU time is the proxy's.
 nginx_workers() { pgrep -P "$NGINX_PROXY_PID" | tr '\n' ' '; }
@@ -92,7 +93,9 @@ run_wrk() {
   local proc=${procs[$1]} before after out=${2:-$dir/wrk.out}
   [ "$proc" = nginx ] && proc=$(nginx_workers)
   before=$(cpu_ticks $proc)
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:${ports[$1]}${paths[$1]}" > "$out"
+  local -a header=()
+  [ -n "${headers[$1]}" ] && header=(-H "${headers[$1]}")
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${header[@]}" "http://127.0.0.1:${ports[$1]}${paths[$1]}" > "$out"
   after=$(cpu_ticks $proc)
   awk -v ticks=$((after - before)) -v hz="$TICKS" '
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
@@ -103,7 +106,10 @@ run_wrk() {
     END { printf "%.0f %.3f %.3f %.2f\n", rps, p50, p99, n ? ticks * 1e6 / hz / n : 0 }' "$out"
 }
 
-for i in "${!ports[@]}"; do wrk -t1 -c8 -d2s "http://127.0.0.1:${ports[$i]}${paths[$i]}" >/dev/null; done   # warm-up
+for i in "${!ports[@]}"; do   # warm-up
+  header=(); [ -n "${headers[$i]}" ] && header=(-H "${headers[$i]}")
+  wrk -t1 -c8 -d2s "${header[@]}" "http://127.0.0.1:${ports[$i]}${paths[$i]}" >/dev/null
+done
 
 if [ "$PAIRED" = 1 ]; then
   # The nginx row serving row $1's path.

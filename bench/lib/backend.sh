@@ -20,12 +20,19 @@ render() {
 # The median of the numbers on standard input (separated by spaces or newlines).
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# Waits until something answers HTTP on port $1, or fails with every log of the scratch folder.
+# Waits until something answers HTTP on port $1 (path $2, request header $3 if given), or fails
+# with every log of the scratch folder.
 wait_http() {
-  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$1${2:-/}" >/dev/null && return 0; sleep 0.05; done
-  curl -fs "http://127.0.0.1:$1${2:-/}" >/dev/null && return 0
+  local header=()
+  [ -n "${3:-}" ] && header=(-H "$3")
+  for _ in $(seq 100); do curl -fs "${header[@]}" "http://127.0.0.1:$1${2:-/}" >/dev/null && return 0; sleep 0.05; done
+  curl -fs "${header[@]}" "http://127.0.0.1:$1${2:-/}" >/dev/null && return 0
   echo "$bench_name: nothing answers on $1" >&2; cat "$dir"/*.log >&2; exit 1
 }
+
+# The request header a plugin row's requests carry: a "# header: NAME: VALUE" line of its YAML
+# (e.g. the API key of the key-auth row), or nothing.
+row_header() { [ -n "${1:-}" ] && sed -n 's/^# header: *//p' "$1" | head -1; return 0; }
 
 bench_cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done

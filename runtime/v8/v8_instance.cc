@@ -359,6 +359,18 @@ std::span<uint8_t> V8Instance::memory() {
   if (memory_view_valid_) return memory_view_;
   if (memory_.IsEmpty()) return {};
   assert(worker_->onOwnerThread() && "an Instance is used only on its worker's thread");
+  // memory.grow detaches the memory's ArrayBuffer. When V8 grows it in place (the usual case: a
+  // wasm32 memory reserves its whole address range), the new buffer shares the backing store,
+  // whose data pointer stays and whose length V8 updates; the store then has as many owners as
+  // when the last view was taken (the old buffer's reference went to the new one). When V8 had to
+  // move the memory to a new store, the old one lost the old buffer's reference: fewer owners, and
+  // the view is taken afresh through the API. Reading the store skips the handles and the heap
+  // objects the API touches for every host call.
+  if (memory_store_ && memory_store_.use_count() == memory_store_owners_) {
+    memory_view_ = {static_cast<uint8_t*>(memory_store_->Data()), memory_store_->ByteLength()};
+    memory_view_valid_ = true;
+    return memory_view_;
+  }
   // A host function runs inside a call into the guest, where the isolate is entered and the
   // call's HandleScope is open; the view's two handles may go there instead of into a scope of
   // their own (a host call takes a fresh view, as the guest may have grown its memory since the
@@ -376,10 +388,12 @@ std::span<uint8_t> V8Instance::memory() {
 
 std::span<uint8_t> V8Instance::takeMemoryView() {
   v8::Isolate* isolate = worker_->isolate;
-  // Taken afresh every time: memory.grow detaches the previous ArrayBuffer.
+  // memory.grow detaches the ArrayBuffer a view came from: the current one, and its store.
   v8::Local<v8::ArrayBuffer> buffer = memory_.Get(isolate)->Buffer();
   memory_view_ = {static_cast<uint8_t*>(buffer->Data()), buffer->ByteLength()};
   memory_view_valid_ = true;
+  memory_store_ = buffer->GetBackingStore();
+  memory_store_owners_ = memory_store_.use_count();
   return memory_view_;
 }
 

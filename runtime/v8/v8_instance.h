@@ -121,6 +121,10 @@ class V8Instance final : public Instance {
   // The last view of memory_, valid until guest code runs again (see forgetMemoryView).
   std::span<uint8_t> memory_view_;
   bool memory_view_valid_ = false;
+  // The backing store of the last view taken through V8's API, and how many owners it had then
+  // (see memory()).
+  std::shared_ptr<v8::BackingStore> memory_store_;
+  long memory_store_owners_ = 0;
   PendingCopyOut copy_out_;
   bool copy_out_ready_ = false;
   // A deque: a host function may look up a new export in the middle of a call() that holds a
