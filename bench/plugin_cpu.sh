@@ -3,10 +3,12 @@
 # wasmgate with no plugin and with each plugin configuration, in front of the same nginx backend
 # as bench/proxy.sh, each loaded by h2load at RATE requests per second (below what the proxy can
 # serve, so no row competes for the cores; every request then starts with cold caches) or as fast
-# as it answers (RATE=max), rounds alternating. A row's figure is the median over the rounds of the
-# proxy process's on-CPU time (all its threads, from /proc/PID/task/*/schedstat, in ns) divided by
-# the requests served; "plugin cost" is the median over the rounds of the row's figure minus the
-# no-plugin row's of the same round (run first in it, so both saw the machine in the same state).
+# as it answers (RATE=max). In a round the rows run one after the other, forward then backward
+# (each row's figure for the round is the mean of its two runs), or all at once (TOGETHER=1). A
+# row's figure is the median over the rounds of the proxy process's on-CPU time (all its threads,
+# from /proc/PID/task/*/schedstat, in ns) divided by the requests served; "plugin cost" is the
+# median over the rounds of the row's figure minus the no-plugin row's of the same round (which
+# saw the machine in the same state).
 # This is the per-request cost target of docs/performance.md, measured without the throughput
 # swings of a shared machine that make bench/proxy.sh's ratios noisy.
 #
@@ -119,13 +121,25 @@ done
 declare -A samples costs round_us
 for round in $(seq "$ROUNDS"); do
   line="round $round:"
-  together=()
-  if [ "$TOGETHER" = 1 ]; then run_together > "$dir/round.out"; mapfile -t together < "$dir/round.out"; fi
+  declare -A this_round=()
+  if [ "$TOGETHER" = 1 ]; then
+    run_together > "$dir/round.out"; mapfile -t together < "$dir/round.out"
+    for i in "${!ports[@]}"; do this_round[$i]=${together[$i]}; done
+  else
+    # Rows forward, then backward, each row's figure the mean of its two runs: a machine that
+    # speeds up or slows down during the round (this VM's neighbours come and go) then weighs on
+    # every row alike instead of on the rows run last.
+    for i in "${!ports[@]}"; do this_round[$i]=$(run_row "$i"); done
+    for ((i = ${#ports[@]} - 1; i >= 0; i--)); do
+      second=$(run_row "$i")
+      this_round[$i]=$(awk -v a="${this_round[$i]}" -v b="$second" 'BEGIN { printf "%.2f", (a + b) / 2 }')
+    done
+  fi
   for i in "${!ports[@]}"; do
-    if [ "$TOGETHER" = 1 ]; then us=${together[$i]}; else us=$(run_row "$i"); fi
+    us=${this_round[$i]}
     samples[$i]+="$us "
-    # The plugin cost of this round: against its no-plugin row measured moments before (or at
-    # the same time), which saw the same state of the machine.
+    # The plugin cost of this round: against its no-plugin row measured in the same round (at the
+    # same time, or around the same moments), which saw the same state of the machine.
     round_us[$i]=$us
     b=${bases[$i]}
     [ -n "$b" ] && costs[$i]+="$(awk -v a="$us" -v b="${round_us[$b]}" 'BEGIN { printf "%.2f", a - b }') "
@@ -135,7 +149,7 @@ for round in $(seq "$ROUNDS"); do
 done
 
 echo
-mode=$([ "$TOGETHER" = 1 ] && echo "every row at once" || echo "rows one after the other")
+mode=$([ "$TOGETHER" = 1 ] && echo "every row at once" || echo "rows one after the other, forward then backward")
 rate=$([ "$RATE" = max ] && echo "full load" || echo "$RATE req/s per row")
 echo "h2load --h1 -c$CLIENTS at $rate ($mode), $DURATION per run, $WORKERS worker(s), $(nproc) cores, median of $ROUNDS rounds"
 printf "| wasmgate | proxy CPU (us/request) | plugin cost (us/request) |\n|---|---:|---:|\n"
