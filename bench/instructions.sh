@@ -4,7 +4,10 @@
 # bench/proxy.sh, after a warm-up, over a fixed number of requests (h2load). Unlike time, the count
 # does not depend on what else the machine runs, so two builds or two configurations can be
 # compared on a noisy shared VM; it leaves out the kernel and what cache misses cost, so it is a
-# complement to bench/proxy.sh and bench/plugin_cpu.sh, not a replacement.
+# complement to bench/proxy.sh and bench/plugin_cpu.sh, not a replacement. Next to the count, the
+# distinct 64-byte lines of machine code every request executes (bench/lib/code_lines.py): where
+# requests come one at a time, each fetches its code afresh, and this, more than the instruction
+# count, is what a plugin's time follows there (docs/performance.md, session 20).
 #
 #   bench/instructions.sh [BUILD_DIR]   (default: build)
 # Environment: REQUESTS (3000 counted, after 2000 uncounted), PLUGIN_ROWS ("label=FILE ...", as
@@ -61,7 +64,9 @@ count_requests() {  # port command...
   [ -n "${REQUEST_HEADER:-}" ] && header=(-H "$REQUEST_HEADER")
   rm -f "$dir"/callgrind.out*
   # --smc-check: V8 writes the code it runs.
+  # --dump-instr and uncompressed names: per-instruction costs for code_lines.py.
   valgrind --tool=callgrind --smc-check=all-non-file --instr-atstart=no \
+    --dump-instr=yes --compress-pos=no --compress-strings=no \
     --callgrind-out-file="$dir/callgrind.out" "$@" 2> "$dir/valgrind.log" &
   local vg=$!
   for _ in $(seq 600); do curl -fs "${header[@]}" "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
@@ -77,21 +82,27 @@ count_requests() {  # port command...
   total=$(callgrind_annotate --auto=no "$dir/callgrind.out.1" 2>/dev/null |
     awk '/PROGRAM TOTALS/ && $1 ~ /^[0-9,]+$/ && !seen { gsub(",", "", $1); print $1; seen = 1 }')
   [ -n "$total" ] || { echo "$bench_name: no instruction count (see $dir/valgrind.log)" >&2; cat "$dir/valgrind.log" >&2; exit 1; }
-  echo $((total / REQUESTS))
+  echo "$((total / REQUESTS)) $(python3 "$here/lib/code_lines.py" "$dir/callgrind.out.1" "$REQUESTS")"
 }
 
 rows=("no plugin=")
 for row in $PLUGIN_ROWS; do rows+=("$row"); done
 echo "callgrind, $REQUESTS requests after 2000 of warm-up, h2load --h1 -c4, 1 worker"
-printf "| wasmgate | instructions/request | above no plugin |%s\n|---|---:|---:|%s\n" \
-  "${BASELINE:+ baseline | baseline above no plugin |}" "${BASELINE:+---:|---:|}"
+printf "| wasmgate | instructions/request | above no plugin | code lines/request | above no plugin |%s\n" \
+  "${BASELINE:+ baseline instructions | above no plugin | baseline code lines | above no plugin |}"
+printf "|---|---:|---:|---:|---:|%s\n" "${BASELINE:+---:|---:|---:|---:|}"
+# "| n | n - base | lines | lines - base lines |" for one count "n lines" against the row's base
+cells() {  # count base_count
+  local n=${1% *} l=${1#* }
+  if [ -z "${2:-}" ]; then echo " $n | | $l | |"; else echo " $n | $((n - ${2% *})) | $l | $((l - ${2#* })) |"; fi
+}
 for row in "${rows[@]}"; do
   label=${row%%=*}; file=${row#*=}
   n=$(count_row "$wasmgate" "$file")
-  if [ -z "$file" ]; then none=$n; line="| $label | $n | |"; else line="| $label | $n | $((n - none)) |"; fi
+  if [ -z "$file" ]; then none=$n; line="| $label |$(cells "$n")"; else line="| $label |$(cells "$n" "$none")"; fi
   if [ -n "${BASELINE:-}" ]; then
     b=$(count_row "$BASELINE" "$file")
-    if [ -z "$file" ]; then base_none=$b; line+=" $b | |"; else line+=" $b | $((b - base_none)) |"; fi
+    if [ -z "$file" ]; then base_none=$b; line+="$(cells "$b")"; else line+="$(cells "$b" "$base_none")"; fi
   fi
   echo "$line"
 done
@@ -100,5 +111,5 @@ if [ "$NGINX_ROW" = 1 ]; then
   PROXY_PORT=$(free_port)
   render "$here/nginx/proxy.conf.in" "$dir/proxy.conf.part"
   { echo "master_process off;"; cat "$dir/proxy.conf.part"; } > "$dir/proxy.conf"
-  echo "| nginx proxy_pass (reference) | $(count_requests "$PROXY_PORT" "$NGINX" -p "$dir" -c "$dir/proxy.conf") | |"
+  echo "| nginx proxy_pass (reference) |$(cells "$(count_requests "$PROXY_PORT" "$NGINX" -p "$dir" -c "$dir/proxy.conf")")"
 fi
