@@ -3,8 +3,9 @@
 # (no plugin, and optionally with plugin configurations), all in front of the same nginx backend
 # serving a small static body. Prints req/s, p50, p99, each ratio to nginx, and the proxy's CPU
 # time per request (user + system of the proxy process over the row's best round: its worker
-# process for nginx, the whole process for wasmgate; the per-request cost of a plugin is its
-# row's figure minus the no-plugin row's).
+# process for nginx, the whole process for wasmgate), then the per-request cost of the plugins:
+# each plugin row's CPU per request minus the no-plugin row's of the same round, its median and
+# range over the rounds (the CPU target of docs/performance.md, at this benchmark's full load).
 #
 #   bench/proxy.sh [BUILD_DIR]        (default: build)
 # Environment: DURATION (10s), CONNECTIONS (64), THREADS (1), WORKERS (1 proxy worker each),
@@ -143,15 +144,26 @@ if [ "$PAIRED" = 1 ]; then
   exit 0
 fi
 
+# The no-plugin row a row's plugin cost is taken against: its own build's (wasmgate or baseline).
+base_of() { local j; for j in "${!ports[@]}"; do
+  [ "${labels[$j]}" = "${labels[$1]%% *} (no plugin)" ] && [ "$j" != "$1" ] && { echo "$j"; return; }; done
+  return 0; }
 best=(); for i in "${!ports[@]}"; do best[$i]="0 0 0 0"; done
+declare -A round_cpu plugin_costs
 for round in $(seq "$ROUNDS"); do
   line="round $round:"
   for i in "${!ports[@]}"; do
     r=$(run_wrk "$i")
     line+=" ${labels[$i]%% *} $r |"
     [ "${r%% *}" -gt "${best[$i]%% *}" ] && best[$i]=$r
+    round_cpu[$i]=${r##* }
   done
   echo "$line  (req/s p50_ms p99_ms cpu_us/req)"
+  # What the plugins cost per request in this round: the row's proxy CPU minus its no-plugin row's.
+  for i in "${!ports[@]}"; do
+    b=$(base_of "$i")
+    [ -n "$b" ] && plugin_costs[$i]+="$(awk -v a="${round_cpu[$i]}" -v b="${round_cpu[$b]}" 'BEGIN { printf "%.2f", a - b }') "
+  done
 done
 echo
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $WORKERS proxy worker(s), $(nproc) cores, best of $ROUNDS"
@@ -163,3 +175,14 @@ for i in "${!ports[@]}"; do
   awk -v l="${labels[$i]}" -v r="$rps" -v a="$p50" -v b="$p99" -v nr="$n_rps" -v np="$n_p99" -v c="$cpu" \
     'BEGIN { printf "| %s | %s | %s | %s | %.2f | %.2f | %.1f |\n", l, r, a, b, r / nr, b / np, c }'
 done
+if [ "${#plugin_costs[@]}" -gt 0 ]; then
+  echo
+  echo "plugin cost: proxy CPU per request above the no-plugin row of the same round, over $ROUNDS rounds"
+  printf "| proxy | median (us/req) | lowest | highest |\n|---|---:|---:|---:|\n"
+  for i in "${!ports[@]}"; do
+    [ -n "${plugin_costs[$i]:-}" ] || continue
+    sorted=$(echo "${plugin_costs[$i]}" | tr ' ' '\n' | grep -v '^$' | sort -g)
+    printf "| %s | %.2f | %.2f | %.2f |\n" "${labels[$i]}" "$(echo "${plugin_costs[$i]}" | median)" \
+      "$(echo "$sorted" | head -1)" "$(echo "$sorted" | tail -1)"
+  done
+fi
