@@ -91,7 +91,9 @@ void* WASMGATE_MEMORY_FUNCTION(memmove)(void* dst, const void* src, size_t n) {
   auto* d = static_cast<unsigned char*>(dst);
   const auto* s = static_cast<const unsigned char*>(src);
   const auto da = reinterpret_cast<uintptr_t>(d), sa = reinterpret_cast<uintptr_t>(s);
-  if (da + n <= sa || sa + n <= da) return WASMGATE_MEMORY_FUNCTION(memcpy)(dst, src, n);
+  // Apart by at least n either way (differences taken modulo the address size: no sum that
+  // could wrap at the top of memory).
+  if (da - sa >= n && sa - da >= n) return WASMGATE_MEMORY_FUNCTION(memcpy)(dst, src, n);
   if (da < sa) {
     size_t i = 0;
     for (; i + 8 <= n; i += 8) Store64(d + i, Load64(s + i));
