@@ -153,7 +153,7 @@ Context& VmState::addStream(uint32_t root_id, const StreamHost& host) {
   auto node = std::move(spare_streams_.back());
   spare_streams_.pop_back();
   Context& ctx = *node.mapped();
-  ctx = Context{};
+  ctx.resetForStream();
   ctx.id = id;
   ctx.root_id = root_id;
   ctx.host = host;
