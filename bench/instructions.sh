@@ -60,8 +60,7 @@ count_row() {  # binary [extra-yaml-file]
 # each with the header REQUEST_HEADER if set.
 count_requests() {  # port command...
   local port=$1; shift
-  local -a header=()
-  [ -n "${REQUEST_HEADER:-}" ] && header=(-H "$REQUEST_HEADER")
+  header_opts "${REQUEST_HEADER:-}"
   rm -f "$dir"/callgrind.out*
   # --smc-check: V8 writes the code it runs.
   # --dump-instr and uncompressed names: per-instruction costs for code_lines.py.
@@ -69,11 +68,11 @@ count_requests() {  # port command...
     --dump-instr=yes --compress-pos=no --compress-strings=no \
     --callgrind-out-file="$dir/callgrind.out" "$@" 2> "$dir/valgrind.log" &
   local vg=$!
-  for _ in $(seq 600); do curl -fs "${header[@]}" "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
-  h2load --h1 -c 4 -n 2000 "${header[@]}" "http://127.0.0.1:$port/" >/dev/null
+  for _ in $(seq 600); do curl -fs "${hopts[@]}" "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
+  h2load --h1 -c 4 -n 2000 "${hopts[@]}" "http://127.0.0.1:$port/" >/dev/null
   callgrind_control -i on "$vg" >/dev/null 2>&1
   local done_requests
-  done_requests=$(h2load --h1 -c 4 -n "$REQUESTS" "${header[@]}" "http://127.0.0.1:$port/" | awk '/^requests:/ { print $8 }')
+  done_requests=$(h2load --h1 -c 4 -n "$REQUESTS" "${hopts[@]}" "http://127.0.0.1:$port/" | awk '/^requests:/ { print $8 }')
   callgrind_control -d "$vg" >/dev/null 2>&1
   kill "$vg"; wait "$vg" 2>/dev/null || true
   [ "${done_requests:-0}" -eq "$REQUESTS" ] || { echo "$bench_name: only ${done_requests:-0} requests succeeded" >&2; exit 1; }

@@ -74,8 +74,6 @@ for i in "${!ports[@]}"; do wait_http "${ports[$i]}" / "${headers[$i]}"; done
 
 # h2load's pacing: RATE requests per second over all clients, or none at all for RATE=max.
 rate_args() { [ "$RATE" = max ] || echo "--rps $((RATE / CLIENTS))"; }
-# h2load -H for row $1's request header, if it has one (its words one per line, for mapfile).
-header_args() { [ -z "${headers[$1]}" ] || printf '%s\n' -H "${headers[$1]}"; }
 
 # On-CPU nanoseconds of every thread of process $1 so far.
 cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%.0f\n", t }'; }
@@ -84,8 +82,8 @@ cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { 
 run_row() {
   local before after done_requests
   before=$(cpu_ns "${procs[$1]}")
-  local -a hargs; mapfile -t hargs < <(header_args "$1")
-  h2load --h1 -c "$CLIENTS" $(rate_args) "${hargs[@]}" -D "${DURATION%s}" "http://127.0.0.1:${ports[$1]}/" > "$dir/h2load.out"
+  header_opts "${headers[$1]}"
+  h2load --h1 -c "$CLIENTS" $(rate_args) "${hopts[@]}" -D "${DURATION%s}" "http://127.0.0.1:${ports[$1]}/" > "$dir/h2load.out"
   after=$(cpu_ns "${procs[$1]}")
   done_requests=$(awk '/^requests:/ { print $8 }' "$dir/h2load.out")
   [ "${done_requests:-0}" -gt 0 ] || { echo "plugin_cpu.sh: no request succeeded on ${labels[$1]}" >&2; cat "$dir/h2load.out" >&2; exit 1; }
@@ -99,8 +97,8 @@ run_together() {
   local -a before after loads
   for i in "${!ports[@]}"; do before[$i]=$(cpu_ns "${procs[$i]}"); done
   for i in "${!ports[@]}"; do
-    local -a hargs; mapfile -t hargs < <(header_args "$i")
-    h2load --h1 -c "$CLIENTS" $(rate_args) "${hargs[@]}" -D "${DURATION%s}" "http://127.0.0.1:${ports[$i]}/" \
+    header_opts "${headers[$i]}"
+    h2load --h1 -c "$CLIENTS" $(rate_args) "${hopts[@]}" -D "${DURATION%s}" "http://127.0.0.1:${ports[$i]}/" \
       > "$dir/h2load-$i.out" & loads[$i]=$!
   done
   for i in "${!ports[@]}"; do wait "${loads[$i]}"; done
@@ -115,8 +113,8 @@ run_together() {
 # Warm-up: long enough for a build that leaves tier-up to V8's dynamic tiering (every build before
 # eager tier-up, e.g. a BASELINE) to have its per-request code optimised before the first round.
 for i in "${!ports[@]}"; do
-  mapfile -t hargs < <(header_args "$i")
-  h2load --h1 -c 4 -n 30000 "${hargs[@]}" "http://127.0.0.1:${ports[$i]}/" >/dev/null
+  header_opts "${headers[$i]}"
+  h2load --h1 -c 4 -n 30000 "${hopts[@]}" "http://127.0.0.1:${ports[$i]}/" >/dev/null
 done
 declare -A samples costs round_us
 for round in $(seq "$ROUNDS"); do

@@ -94,9 +94,8 @@ run_wrk() {
   local proc=${procs[$1]} before after out=${2:-$dir/wrk.out}
   [ "$proc" = nginx ] && proc=$(nginx_workers)
   before=$(cpu_ticks $proc)
-  local -a header=()
-  [ -n "${headers[$1]}" ] && header=(-H "${headers[$1]}")
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${header[@]}" "http://127.0.0.1:${ports[$1]}${paths[$1]}" > "$out"
+  header_opts "${headers[$1]}"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${hopts[@]}" "http://127.0.0.1:${ports[$1]}${paths[$1]}" > "$out"
   after=$(cpu_ticks $proc)
   awk -v ticks=$((after - before)) -v hz="$TICKS" '
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
@@ -108,8 +107,8 @@ run_wrk() {
 }
 
 for i in "${!ports[@]}"; do   # warm-up
-  header=(); [ -n "${headers[$i]}" ] && header=(-H "${headers[$i]}")
-  wrk -t1 -c8 -d2s "${header[@]}" "http://127.0.0.1:${ports[$i]}${paths[$i]}" >/dev/null
+  header_opts "${headers[$i]}"
+  wrk -t1 -c8 -d2s "${hopts[@]}" "http://127.0.0.1:${ports[$i]}${paths[$i]}" >/dev/null
 done
 
 if [ "$PAIRED" = 1 ]; then

@@ -23,16 +23,18 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { prin
 # Waits until something answers HTTP on port $1 (path $2, request header $3 if given), or fails
 # with every log of the scratch folder.
 wait_http() {
-  local header=()
-  [ -n "${3:-}" ] && header=(-H "$3")
-  for _ in $(seq 100); do curl -fs "${header[@]}" "http://127.0.0.1:$1${2:-/}" >/dev/null && return 0; sleep 0.05; done
-  curl -fs "${header[@]}" "http://127.0.0.1:$1${2:-/}" >/dev/null && return 0
+  header_opts "${3:-}"
+  for _ in $(seq 100); do curl -fs "${hopts[@]}" "http://127.0.0.1:$1${2:-/}" >/dev/null && return 0; sleep 0.05; done
+  curl -fs "${hopts[@]}" "http://127.0.0.1:$1${2:-/}" >/dev/null && return 0
   echo "$bench_name: nothing answers on $1" >&2; cat "$dir"/*.log >&2; exit 1
 }
 
 # The request header a plugin row's requests carry: a "# header: NAME: VALUE" line of its YAML
 # (e.g. the API key of the key-auth row), or nothing.
 row_header() { [ -n "${1:-}" ] && sed -n 's/^# header: *//p' "$1" | head -1; return 0; }
+# Sets the array hopts to the -H option for header $1 (curl, wrk and h2load take the same), or to
+# nothing when $1 is empty: "${hopts[@]}" on their command lines.
+header_opts() { hopts=(); [ -z "${1:-}" ] || hopts=(-H "$1"); }
 
 bench_cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done

@@ -36,7 +36,8 @@ struct LoadOptions {
   std::string vm_configuration = {};  // buffer 6 during proxy_on_vm_start
   Headers env = {};                   // WASI environment variables
   bool fail_open = false;             // a failed VM lets requests through instead of answering 503
-  LogLevel log_level = LogLevel::Trace;  // get_log_level's answer; lower lines are dropped
+  // What proxy_get_log_level and the foreign get_log_level answer; lower lines are dropped.
+  LogLevel log_level = LogLevel::Trace;
   std::vector<std::string> clusters = {};  // clusters that exist for http/redis calls; empty: all
   std::shared_ptr<SharedDataStore> shared_data = {};  // null: a store of this host's own
   bool echo_logs = false;             // also print log lines to stderr (or set WASMGATE_TEST_LOGS=1)
