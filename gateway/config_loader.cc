@@ -203,7 +203,8 @@ std::optional<std::string> regexLimitProblem(std::string_view p) {
     } else if (c == '[') {
       size_t at = i + 1;
       if (at < p.size() && p[at] == '^') ++at;
-      if (at < p.size() && p[at] == ']') ++at;  // a leading ']' is a member
+      // No leading ']' is a member: in ECMAScript "[]" and "[^]" are whole (empty) classes. Ending a
+      // class here no later than std::regex does keeps every count it reads in view.
       while (at < p.size() && p[at] != ']') at += p[at] == '\\' ? 2 : 1;
       i = std::min(at, p.size());
       last_atom = 1;
