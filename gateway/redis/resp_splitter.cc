@@ -9,6 +9,16 @@ namespace {
 // default is 512 MB; a gateway has no business buffering more).
 constexpr int64_t kMaxBulkLength = 512LL * 1024 * 1024;
 constexpr int64_t kMaxAggregateLength = 64LL * 1024 * 1024;
+
+// Out of line: inlined into feed(), GCC 12's link-time optimiser warned of a false overflow in
+// the string concatenation.
+[[gnu::noinline, gnu::cold]] std::string unknownTypeError(char type) {
+  const char* hex = "0123456789abcdef";
+  const char digits[] = {hex[(type >> 4) & 0xf], hex[type & 0xf]};
+  std::string error = "unknown RESP type byte 0x";
+  error.append(digits, sizeof digits);
+  return error;
+}
 }  // namespace
 
 void RespSplitter::reset() {
@@ -86,8 +96,7 @@ bool RespSplitter::advance() {
           }
           break;  // empty or null aggregate: one complete element
         default:
-          error_ = std::string("unknown RESP type byte 0x") + "0123456789abcdef"[(type >> 4) & 0xf] +
-                   "0123456789abcdef"[type & 0xf];
+          error_ = unknownTypeError(type);
           return false;
       }
     }
