@@ -9,6 +9,13 @@
 #                          $plugin_dir or else BUILD_DIR/plugins).
 bench_name=$(basename "$0")
 
+# Plugins are loaded from file:// URLs, so a baseline's plugin folder given relative to the
+# current directory is made absolute here.
+if [ -n "${BASELINE_PLUGIN_DIR:-}" ]; then
+  [ -d "$BASELINE_PLUGIN_DIR" ] || { echo "$bench_name: BASELINE_PLUGIN_DIR $BASELINE_PLUGIN_DIR is not a folder" >&2; exit 2; }
+  BASELINE_PLUGIN_DIR=$(realpath "$BASELINE_PLUGIN_DIR")
+fi
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 render() {
