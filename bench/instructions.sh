@@ -45,43 +45,26 @@ fi
 source "$here/lib/backend.sh"
 bench_setup h2load valgrind callgrind_control callgrind_annotate
 
-# One row: start BINARY under callgrind with instrumentation off, warm up, count REQUESTS
-# requests, print the instructions per request.
+source "$here/lib/callgrind.sh"
+CALLGRIND_OPTS=()
+
+# One row: BINARY (with the row's extra YAML) under callgrind -> "instructions code-lines" per
+# request.
 count_row() {  # binary [extra-yaml-file]
-  WASMGATE_PORT=$(free_port); ADMIN_PORT=$(free_port)
-  plugin_dir=$build/plugins
-  [ "$1" != "$wasmgate" ] && plugin_dir=${BASELINE_PLUGIN_DIR:-$build/plugins}
-  render "$here/nginx/wasmgate.yaml.in" "$dir/row.yaml"
-  if [ -n "${2:-}" ]; then render "$2" "$dir/extra.yaml"; cat "$dir/extra.yaml" >> "$dir/row.yaml"; fi
+  gateway_row_config "$@"
   REQUEST_HEADER=$(row_header "${2:-}") count_requests "$WASMGATE_PORT" "$1" run --config "$dir/row.yaml" --workers 1
 }
 
-# Counts REQUESTS requests through callgrind running COMMAND... listening on $1 (after warm-up),
-# each with the header REQUEST_HEADER if set.
+# Profiles REQUESTS requests to COMMAND... listening on $1 -> "instructions code-lines" per request.
 count_requests() {  # port command...
   local port=$1; shift
-  header_opts "${REQUEST_HEADER:-}"
-  rm -f "$dir"/callgrind.out*
-  # --smc-check: V8 writes the code it runs.
-  # --dump-instr and uncompressed names: per-instruction costs for code_lines.py.
-  valgrind --tool=callgrind --smc-check=all-non-file --instr-atstart=no \
-    --dump-instr=yes --compress-pos=no --compress-strings=no \
-    --callgrind-out-file="$dir/callgrind.out" "$@" 2> "$dir/valgrind.log" &
-  local vg=$!
-  for _ in $(seq 600); do curl -fs "${hopts[@]}" "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
-  h2load --h1 -c 4 -n 2000 "${hopts[@]}" "http://127.0.0.1:$port/" >/dev/null
-  callgrind_control -i on "$vg" >/dev/null 2>&1
-  local done_requests
-  done_requests=$(h2load --h1 -c 4 -n "$REQUESTS" "${hopts[@]}" "http://127.0.0.1:$port/" | awk '/^requests:/ { print $8 }')
-  callgrind_control -d "$vg" >/dev/null 2>&1
-  kill "$vg"; wait "$vg" 2>/dev/null || true
-  [ "${done_requests:-0}" -eq "$REQUESTS" ] || { echo "$bench_name: only ${done_requests:-0} requests succeeded" >&2; exit 1; }
+  callgrind_requests "$port" "$dir/profile.out" "$@"
   local total
   # awk reads to the end: leaving early would fail the pipeline (pipefail) with SIGPIPE.
-  total=$(callgrind_annotate --auto=no "$dir/callgrind.out.1" 2>/dev/null |
+  total=$(callgrind_annotate --auto=no "$dir/profile.out" 2>/dev/null |
     awk '/PROGRAM TOTALS/ && $1 ~ /^[0-9,]+$/ && !seen { gsub(",", "", $1); print $1; seen = 1 }')
   [ -n "$total" ] || { echo "$bench_name: no instruction count (see $dir/valgrind.log)" >&2; cat "$dir/valgrind.log" >&2; exit 1; }
-  echo "$((total / REQUESTS)) $(python3 "$here/lib/code_lines.py" "$dir/callgrind.out.1" "$REQUESTS")"
+  echo "$((total / REQUESTS)) $(python3 "$here/lib/code_lines.py" "$dir/profile.out" "$REQUESTS")"
 }
 
 rows=("no plugin=")
