@@ -8,8 +8,7 @@
 # row's figure is the median over the rounds of the proxy process's on-CPU time (all its threads,
 # from /proc/PID/task/*/schedstat, in ns) divided by the requests served; "plugin cost" is the
 # median over the rounds of the row's figure minus the no-plugin row's of the same round (which
-# saw the machine in the same state); the last column takes that median over the quiet rounds
-# only, those whose no-plugin row was within 10 % of its best round.
+# saw the machine in the same state).
 # This is the per-request cost target of docs/performance.md, measured without the throughput
 # swings of a shared machine that make bench/proxy.sh's ratios noisy.
 #
@@ -151,27 +150,10 @@ echo
 mode=$([ "$TOGETHER" = 1 ] && echo "every row at once" || echo "rows one after the other, forward then backward")
 rate=$([ "$RATE" = max ] && echo "full load" || echo "$RATE req/s per row")
 echo "h2load --h1 -c$CLIENTS at $rate ($mode), $DURATION per run, $WORKERS worker(s), $(nproc) cores, median of $ROUNDS rounds"
-# Quiet rounds: those whose no-plugin row took at most 10 % more than in its best round. On this
-# shared VM the neighbours' load comes and goes within a run; it raises a plugin row's cost more
-# than the no-plugin row's (the plugin's code and data are evicted from the caches), so the last
-# column shows what the plugin costs when the machine is not contended, beside the median of all
-# rounds.
-quiet_costs() {  # base-row-samples costs -> the costs of the quiet rounds, one per line
-  awk -v base="$1" -v costs="$2" 'BEGIN {
-    n = split(base, b, " "); split(costs, c, " "); low = b[1]
-    for (r = 2; r <= n; r++) if (b[r] < low) low = b[r]
-    for (r = 1; r <= n; r++) if (b[r] <= low * 1.10) print c[r] }'
-}
-printf "| wasmgate | proxy CPU (us/request) | plugin cost (us/request) | plugin cost, quiet rounds |\n|---|---:|---:|---:|\n"
+printf "| wasmgate | proxy CPU (us/request) | plugin cost (us/request) |\n|---|---:|---:|\n"
 for i in "${!ports[@]}"; do
   m=$(echo "${samples[$i]}" | median)
-  if [ -z "${bases[$i]}" ]; then
-    awk -v l="${labels[$i]}" -v m="$m" 'BEGIN { printf "| %s | %.2f | | |\n", l, m }'
-    continue
-  fi
-  c=$(echo "${costs[$i]}" | median)
-  quiet=$(quiet_costs "${samples[${bases[$i]}]}" "${costs[$i]}")
-  q=$(echo "$quiet" | median); nq=$(echo "$quiet" | grep -c .)
-  awk -v l="${labels[$i]}" -v m="$m" -v c="$c" -v q="$q" -v nq="$nq" -v n="$ROUNDS" \
-    'BEGIN { printf "| %s | %.2f | %.2f | %.2f (%d of %d) |\n", l, m, c, q, nq, n }'
+  c=$([ -n "${bases[$i]}" ] && echo "${costs[$i]}" | median || echo "")
+  awk -v l="${labels[$i]}" -v m="$m" -v c="$c" \
+    'BEGIN { if (c == "") printf "| %s | %.2f | |\n", l, m; else printf "| %s | %.2f | %.2f |\n", l, m, c }'
 done
