@@ -6,6 +6,7 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc)
+PGO ?= 1
 
 .PHONY: all setup configure build run test test-release test-asan bench clean
 
@@ -17,8 +18,9 @@ setup:
 configure: setup
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
 
-build: configure
-	@cmake --build $(BUILD) -j $(JOBS)
+# Release, with the wasmgate binary profile-guided (scripts/build.sh; PGO=0 to build without).
+build: setup
+	@PGO=$(PGO) bash scripts/build.sh $(BUILD) $(JOBS)
 
 run: build
 	@./$(BUILD)/wasmgate run

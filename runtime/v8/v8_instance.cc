@@ -203,7 +203,10 @@ Status V8Instance::instantiate(v8::Local<v8::Context> context, v8::Local<v8::Val
   // Copying imports go through the import wrapper module only if the guest has an allocator to
   // call; fast ones always do.
   const ExportInfo* allocator = info_.allocator().empty() ? nullptr : info_.findExport(info_.allocator());
-  const bool can_wrap = allocator != nullptr && allocator->sig == FuncSig{{ValType::I32}, {ValType::I32}};
+  // A named signature, not a temporary in the comparison: with profile-guided inlining GCC 12
+  // took the temporary's vectors for dangling (-Wdangling-pointer, a false positive).
+  static const FuncSig kAllocatorSig{{ValType::I32}, {ValType::I32}};
+  const bool can_wrap = allocator != nullptr && allocator->sig == kAllocatorSig;
   bindings_ = std::make_unique<ImportBinding[]>(imports.size());
   import_count_ = static_cast<uint32_t>(imports.size());
   std::vector<v8::Local<v8::Value>> functions(imports.size());
