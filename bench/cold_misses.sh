@@ -43,8 +43,10 @@ profile_row() {  # binary extra-yaml-file|"" out
     callgrind_requests "$WASMGATE_PORT" "$3" "$1" run --config "$dir/row.yaml" --workers 1
 }
 
-binaries=("$wasmgate"); names=("")
-[ -n "${BASELINE:-}" ] && { binaries+=("$BASELINE"); names+=("baseline "); }
+binaries=("$wasmgate")
+[ -n "${BASELINE:-}" ] && binaries+=("$BASELINE")
+# A row's name in the output: "hello-world", or "baseline (hello-world)" for the BASELINE binary.
+row_name() { [ "$1" = 0 ] && echo "$2" || echo "baseline ($2)"; }  # binary-index label
 rows=("no plugin=")
 for row in $PLUGIN_ROWS; do rows+=("$row"); done
 
@@ -59,15 +61,14 @@ for b in "${!binaries[@]}"; do
     total=$((code + data_read + data_write))
     [ "$r" = 0 ] && base_total=$total
     above=$([ "$r" = 0 ] && echo "" || echo $((total - base_total)))
-    name=${names[$b]}$label; [ -n "${names[$b]}" ] && name="${names[$b]}($label)"
-    echo "| $name | $total | $above | $code | $data_read | $data_write | $reads |"
+    echo "| $(row_name "$b" "$label") | $total | $above | $code | $data_read | $data_write | $reads |"
   done
 done
 if [ "$DETAIL" = 1 ]; then
   for b in "${!binaries[@]}"; do
     for r in "${!rows[@]}"; do
       [ "$r" = 0 ] && continue
-      echo; echo "${names[$b]}${rows[$r]%%=*}, above ${names[$b]}no plugin, per request:"; echo
+      echo; echo "$(row_name "$b" "${rows[$r]%%=*}"), above $(row_name "$b" "no plugin"), per request:"; echo
       python3 "$here/lib/cold_misses.py" "$dir/$b-$r.out" "$REQUESTS" --above "$dir/$b-0.out" --top "$TOP"
     done
   done
